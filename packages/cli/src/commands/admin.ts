@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import { Command, Option } from 'commander';
+import { createAdmin } from '@openfeedback/server';
+import { configFrom, withDatabaseOptions } from './common-options.js';
+import { withContext } from './open-context.js';
+
+export function adminCommand(): Command {
+  const admin = new Command('admin').description('Administer the instance');
+  admin.addCommand(
+    withDatabaseOptions(new Command('create').description('Create an administrator account and print an API key for it (shown once)'))
+      .requiredOption('--handle <handle>', 'the admin account handle')
+      .addOption(new Option('--password <password>', 'password (env OPENFEEDBACK_ADMIN_PASSWORD; generated and printed when omitted)'))
+      .option('--json', 'print the result as JSON')
+      .action(async (options: { handle: string; password?: string; json?: boolean; db?: string; config?: string }) => {
+        const { handle, password: given, json, ...rest } = options;
+        const password = given ?? process.env.OPENFEEDBACK_ADMIN_PASSWORD ?? randomBytes(18).toString('base64url');
+        const result = await withContext(configFrom(rest), (ctx) => createAdmin(ctx, handle, password));
+        const out = { id: result.contributor.id, handle, roles: result.contributor.roles, api_key: result.apiKey.key, ...(given === undefined && { password }) };
+        if (json === true) process.stdout.write(`${JSON.stringify(out)}\n`);
+        else {
+          process.stdout.write(`Created admin "${handle}" (${out.id}).\n`);
+          if (given === undefined) process.stdout.write(`Password: ${password}\n`);
+          process.stdout.write(`API key (shown once, keep it safe): ${out.api_key}\n`);
+        }
+      }),
+  );
+  return admin;
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { Id, LanguageTag, MAX_MESSAGE_CHARS, Timestamp } from './primitives.js';
+
+export const MessageRole = z.enum(['system', 'user', 'assistant']);
+export type MessageRole = z.infer<typeof MessageRole>;
+
+export const RecordStatus = z.enum(['active', 'withdrawn', 'removed']);
+export type RecordStatus = z.infer<typeof RecordStatus>;
+
+/** A new message. `parent_id` null starts the tree; a parent that already has children makes a branch. */
+export const MessageInput = z.strictObject({
+  /** Client-chosen id (bulk ingest and imports keep their own ids); the server makes one otherwise. */
+  id: Id.optional(),
+  parent_id: Id.nullable().optional(),
+  role: MessageRole,
+  content: z.string().min(1, 'must not be empty').max(MAX_MESSAGE_CHARS),
+  model_id: Id.optional(),
+  model_version_id: Id.optional(),
+  language: LanguageTag.optional(),
+});
+export type MessageInput = z.infer<typeof MessageInput>;
+
+export const Message = z.object({
+  id: Id,
+  conversation_id: Id,
+  parent_id: Id.nullable(),
+  role: MessageRole,
+  content: z.string(),
+  model_id: Id.nullable(),
+  model_version_id: Id.nullable(),
+  contributor_id: Id.nullable(),
+  language: z.string().nullable(),
+  status: RecordStatus,
+  created_at: Timestamp,
+});
+export type Message = z.infer<typeof Message>;
+
+export const ConversationInput = z.strictObject({
+  id: Id.optional(),
+  community_id: Id.optional(),
+  title: z.string().max(200).optional(),
+  language: LanguageTag.optional(),
+  /** Messages in order; a message without `parent_id` continues from the one before it. */
+  messages: z.array(MessageInput).max(1000).default([]),
+});
+export type ConversationInput = z.infer<typeof ConversationInput>;
+
+export const Conversation = z.object({
+  id: Id,
+  community_id: Id.nullable(),
+  contributor_id: Id,
+  title: z.string().nullable(),
+  language: z.string().nullable(),
+  source: z.string(),
+  status: RecordStatus,
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+export type Conversation = z.infer<typeof Conversation>;
+
+export const ConversationWithMessages = Conversation.extend({ messages: z.array(Message) });
+export type ConversationWithMessages = z.infer<typeof ConversationWithMessages>;

@@ -1,0 +1,90 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
+import type { ServiceContext } from '../services/context.js';
+import { principalKey } from '../services/principal.js';
+import { installAuthentication } from './authenticate.js';
+import { errorBody, installErrorHandler } from './error-handler.js';
+import { accountRoutes } from './routes/accounts.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
+import { communityRoutes } from './routes/communities.js';
+import { consentRoutes } from './routes/consent.js';
+import { conversationRoutes } from './routes/conversations.js';
+import { feedbackRoutes } from './routes/feedback.js';
+import { healthRoutes } from './routes/health.js';
+import { ingestRoutes } from './routes/ingest.js';
+import { modelRoutes } from './routes/models.js';
+import { statsRoutes } from './routes/stats.js';
+import { zodValidatorCompiler } from './zod-compilers.js';
+
+export const API_VERSION = '0.1.0';
+
+/** Request lines in the log name the route, never the caller's address: the pool keeps no IPs. */
+const requestWithoutAddress = (request: { method: string; url: string }) => ({ method: request.method, url: request.url.split('?')[0] ?? '' });
+
+export interface AppOptions {
+  /** Pino options, or false for no logs (tests). Defaults to the configured level. */
+  logger?: boolean | { level: string };
+}
+
+/**
+ * The HTTP API: thin routes over the services. Plugins are registered in the order requests meet
+ * them: cookies, authentication (who is asking), rate limits (counted per account, key or address),
+ * then the routes.
+ */
+export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const { config } = ctx;
+  const app = Fastify({
+    logger: options.logger ?? (config.logLevel === 'silent' ? false : { level: config.logLevel, serializers: { req: requestWithoutAddress } }),
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+  });
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'OpenFeedback API',
+        version: API_VERSION,
+        description: 'The open pool of human feedback on language models. Errors always read `{ "error": { "code", "message", "field"? } }`.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key `ofk_…` from POST /v1/api-keys' },
+          session: { type: 'apiKey', in: 'cookie', name: 'of_session' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true }, config: { rateLimit: false } }, async () => app.swagger());
+
+  await app.register(cookie);
+  installAuthentication(app, ctx);
+  await app.register(rateLimit, {
+    max: config.rateLimitMax,
+    timeWindow: config.rateLimitWindowSeconds * 1000,
+    // Signed-in callers are counted per account (or per key); anonymous ones per address, in memory only.
+    keyGenerator: (request) => (request.principal === null ? `ip:${request.ip}` : principalKey(request.principal)),
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      ...errorBody('rate_limited', `too many requests: ${context.max} per ${context.after}; retry later`),
+    }),
+  });
+
+  await app.register(healthRoutes, { ctx, version: API_VERSION });
+  for (const routes of [accountRoutes, apiKeyRoutes, consentRoutes, communityRoutes, modelRoutes, conversationRoutes, feedbackRoutes, ingestRoutes, statsRoutes]) {
+    await app.register(routes, { ctx });
+  }
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
+  return app;
+}

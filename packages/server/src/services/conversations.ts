@@ -1,0 +1,118 @@
+import type { Conversation, ConversationInput, ConversationWithMessages, MessageInput, Message, Page, PoolFilter } from '@openfeedback/core';
+import { AppError, notFound } from '../errors.js';
+import { findCommunity } from '../store/community-repository.js';
+import {
+  findConversation,
+  insertConversation,
+  insertMessages,
+  listConversations as listConversationRows,
+  listMessages,
+  toConversation,
+  toMessage,
+  touchConversation,
+} from '../store/conversation-repository.js';
+import type { Db } from '../store/store.js';
+import { requireActiveConsent } from './consent.js';
+import { timestamp, type ServiceContext } from './context.js';
+import { decodeCursor, toPage, utcRange } from './listing.js';
+import { idempotentWrite, type IdempotencyRequest, type WriteResult } from './idempotency.js';
+import { planMessages } from './message-plan.js';
+import { requireScope, type Principal } from './principal.js';
+import { authorScope, canReadContribution } from './visibility.js';
+
+/** Where a conversation came from when it was not typed into this server (imports set their own). */
+export const NATIVE_SOURCE = 'openfeedback';
+
+/** Starts a conversation (optionally with its first messages) for a consenting contributor. */
+export async function createConversation(
+  ctx: ServiceContext,
+  principal: Principal,
+  input: ConversationInput,
+  idem?: IdempotencyRequest,
+): Promise<WriteResult<ConversationWithMessages>> {
+  requireScope(principal, 'conversations:write');
+  return idempotentWrite(ctx, principal, idem, (trx) => insertNewConversation(ctx, trx, principal.contributorId, input, NATIVE_SOURCE));
+}
+
+/** The write itself, inside the caller's transaction: used by the API and by bulk ingest. */
+export async function insertNewConversation(
+  ctx: ServiceContext,
+  trx: Db,
+  contributorId: string,
+  input: ConversationInput,
+  source: string,
+): Promise<ConversationWithMessages> {
+  await requireActiveConsent(trx, contributorId);
+  let communityId: string | null = null;
+  if (input.community_id !== undefined) {
+    const community = await findCommunity(trx, input.community_id);
+    if (community === undefined) throw new AppError('invalid_reference', 'no such community', 'community_id');
+    communityId = community.id;
+  }
+  const id = input.id ?? ctx.newId();
+  if (input.id !== undefined && (await findConversation(trx, input.id)) !== undefined) {
+    throw new AppError('conflict', `a conversation with id "${input.id}" exists`, 'id');
+  }
+  const now = timestamp(ctx);
+  const conversation: Conversation = {
+    id,
+    community_id: communityId,
+    contributor_id: contributorId,
+    title: input.title ?? null,
+    language: input.language ?? null,
+    source,
+    status: 'active',
+    created_at: now,
+    updated_at: now,
+  };
+  const messages = await planMessages(trx, ctx.newId, { conversationId: id, language: conversation.language, existing: [], authorId: contributorId, createdAt: now, fieldPrefix: 'messages' }, input.messages);
+  await insertConversation(trx, conversation);
+  await insertMessages(trx, messages);
+  return { ...conversation, messages };
+}
+
+/**
+ * Adds one message. Without `parent_id` it continues the latest message; with the id of an earlier
+ * message it starts a branch (a regeneration or an edit), a sibling of that message's children.
+ */
+export async function appendMessage(
+  ctx: ServiceContext,
+  principal: Principal,
+  conversationId: string,
+  input: MessageInput,
+  idem?: IdempotencyRequest,
+): Promise<WriteResult<Message>> {
+  requireScope(principal, 'conversations:write');
+  return idempotentWrite(ctx, principal, idem, async (trx) => {
+    const conversation = await findConversation(trx, conversationId);
+    if (conversation === undefined || !canReadContribution(principal, conversation.contributor_id)) throw notFound('conversation');
+    if (conversation.contributor_id !== principal.contributorId) throw new AppError('forbidden', 'only the author can add turns to a conversation');
+    if (conversation.status !== 'active') throw new AppError('conflict', `the conversation is ${conversation.status}`);
+    await requireActiveConsent(trx, principal.contributorId);
+    const now = timestamp(ctx);
+    const existing = await listMessages(trx, conversationId);
+    const [message] = await planMessages(trx, ctx.newId, { conversationId, language: conversation.language, existing, authorId: principal.contributorId, createdAt: now, fieldPrefix: '' }, [input]);
+    await insertMessages(trx, [message!]);
+    await touchConversation(trx, conversationId, now);
+    return message!;
+  });
+}
+
+export async function getConversation(ctx: ServiceContext, principal: Principal, id: string): Promise<ConversationWithMessages> {
+  requireScope(principal, 'read');
+  const row = await findConversation(ctx.store.db, id);
+  if (row === undefined || !canReadContribution(principal, row.contributor_id)) throw notFound('conversation');
+  const messages = await listMessages(ctx.store.db, id);
+  return { ...toConversation(row), messages: messages.map(toMessage) };
+}
+
+export async function listConversations(ctx: ServiceContext, principal: Principal, filter: PoolFilter): Promise<Page<Conversation>> {
+  requireScope(principal, 'read');
+  const scoped = { ...filter, contributor_id: authorScope(principal, filter.contributor_id) };
+  const rows = await listConversationRows(ctx.store.db, withoutUndefined({ ...scoped, ...utcRange(filter) }), decodeCursor(filter.cursor), filter.limit + 1);
+  return toPage(rows, filter.limit, toConversation);
+}
+
+function withoutUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

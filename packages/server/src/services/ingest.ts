@@ -1,0 +1,199 @@
+import { z } from 'zod';
+import { ConversationInput, FeedbackInput, referencedMessageIds, type RubricQuestion } from '@openfeedback/core';
+import { AppError } from '../errors.js';
+import { findCommunitiesByIds, toCommunity } from '../store/community-repository.js';
+import { findConversation, findConversations, findMessages } from '../store/conversation-repository.js';
+import { existingFeedbackIds, insertFeedback, toFeedbackRow } from '../store/feedback-repository.js';
+import type { FeedbackTable } from '../store/schema.js';
+import type { Db } from '../store/store.js';
+import { requireActiveConsent } from './consent.js';
+import { timestamp, type ServiceContext } from './context.js';
+import { insertNewConversation, NATIVE_SOURCE } from './conversations.js';
+import { buildFeedback } from './feedback-rules.js';
+import { requireScope, type Principal } from './principal.js';
+import { fieldOfIssue } from './validation.js';
+import { canReadContribution } from './visibility.js';
+
+/** One line of a bulk NDJSON body: a conversation (with its messages) or a feedback event. */
+export const IngestLine = z.discriminatedUnion('type', [
+  ConversationInput.extend({ type: z.literal('conversation') }),
+  z.object({ type: z.literal('feedback') }).passthrough(),
+]);
+
+export interface IngestError {
+  line: number;
+  code: string;
+  message: string;
+  field?: string;
+}
+
+export interface IngestReport {
+  lines: number;
+  conversations: number;
+  messages: number;
+  feedback: number;
+  /** Lines whose id is already in the pool under this contributor: re-sending a file adds nothing. */
+  duplicates: number;
+  rejected: number;
+  /** The first errors, by line number (1-based); `rejected` counts them all. */
+  errors: IngestError[];
+}
+
+const BATCH_LINES = 2000;
+const INSERT_CHUNK = 400; // rows per INSERT: 18 columns × 400 stays under both databases' parameter limits
+const MAX_REPORTED_ERRORS = 1000;
+
+type LineError = { code: string; message: string; field?: string | undefined };
+
+type Parsed =
+  | { line: number; type: 'conversation'; input: ConversationInput }
+  | { line: number; type: 'feedback'; input: FeedbackInput };
+
+/**
+ * Bulk ingest: reads NDJSON lines, validates each, and writes them in batches of a few thousand,
+ * one transaction per batch. A bad line is reported by number and reason; the others go in.
+ * Lines carrying an id already stored for this contributor count as duplicates, so a retried
+ * upload is harmless. Acknowledged (the response) only after every batch has committed.
+ * `null` stands for a line too long to read, rejected like a bad one.
+ */
+export async function ingestLines(ctx: ServiceContext, principal: Principal, lines: AsyncIterable<string | null>): Promise<IngestReport> {
+  requireScope(principal, 'ingest');
+  await requireActiveConsent(ctx.store.db, principal.contributorId);
+  const report: IngestReport = { lines: 0, conversations: 0, messages: 0, feedback: 0, duplicates: 0, rejected: 0, errors: [] };
+  const reject = (line: number, e: LineError) => {
+    report.rejected++;
+    if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push({ line, code: e.code, message: e.message, ...(e.field !== undefined && { field: e.field }) });
+  };
+  let batch: Parsed[] = [];
+  for await (const text of lines) {
+    const line = ++report.lines;
+    if (text === null) {
+      reject(line, { code: 'body_too_large', message: 'the line is longer than the server accepts' });
+      continue;
+    }
+    if (text.trim() === '') continue;
+    const parsed = parseLine(text, line);
+    if ('code' in parsed) reject(line, parsed);
+    else batch.push(parsed);
+    if (batch.length >= BATCH_LINES) {
+      await writeBatch(ctx, principal, batch, report, reject);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await writeBatch(ctx, principal, batch, report, reject);
+  return report;
+}
+
+function parseLine(text: string, line: number): Parsed | LineError {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { code: 'invalid_json', message: 'the line is not valid JSON' };
+  }
+  const head = IngestLine.safeParse(json);
+  if (!head.success) return validationError(head.error);
+  if (head.data.type === 'conversation') {
+    const { type: _t, ...input } = head.data;
+    return { line, type: 'conversation', input };
+  }
+  const { type: _t, ...rest } = head.data;
+  const feedback = FeedbackInput.safeParse(rest);
+  if (!feedback.success) return validationError(feedback.error);
+  return { line, type: 'feedback', input: feedback.data };
+}
+
+function validationError(error: z.ZodError) {
+  const issue = error.issues[0]!;
+  return { code: 'validation_failed', message: issue.message, field: fieldOfIssue(issue) };
+}
+
+async function writeBatch(
+  ctx: ServiceContext,
+  principal: Principal,
+  batch: readonly Parsed[],
+  report: IngestReport,
+  reject: (line: number, e: LineError) => void,
+): Promise<void> {
+  await ctx.store.db.transaction().execute(async (trx) => {
+    // Checked in every batch's transaction: a withdrawal during a long upload stops it at the next batch.
+    const consent = await requireActiveConsent(trx, principal.contributorId);
+    for (const item of batch) {
+      if (item.type !== 'conversation') continue;
+      try {
+        if (item.input.id !== undefined && (await isOwnDuplicate(trx, item.input.id, principal.contributorId))) {
+          report.duplicates++;
+          continue;
+        }
+        const c = await insertNewConversation(ctx, trx, principal.contributorId, item.input, NATIVE_SOURCE);
+        report.conversations++;
+        report.messages += c.messages.length;
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        reject(item.line, e);
+      }
+    }
+    const events = batch.filter((b): b is Extract<Parsed, { type: 'feedback' }> => b.type === 'feedback');
+    if (events.length > 0) await writeFeedbackBatch(ctx, trx, principal, consent, events, report, reject);
+  });
+}
+
+async function isOwnDuplicate(trx: Db, id: string, contributorId: string): Promise<boolean> {
+  const existing = await findConversation(trx, id);
+  if (existing === undefined) return false;
+  if (existing.contributor_id !== contributorId) throw new AppError('conflict', `a conversation with id "${id}" exists`, 'id');
+  return true;
+}
+
+/** Feedback lines are checked with the same rules as single events, against data loaded once per batch. */
+async function writeFeedbackBatch(
+  ctx: ServiceContext,
+  trx: Db,
+  principal: Principal,
+  consent: { id: string; licence: string },
+  events: readonly Extract<Parsed, { type: 'feedback' }>[],
+  report: IngestReport,
+  reject: (line: number, e: LineError) => void,
+): Promise<void> {
+  const conversations = new Map((await findConversations(trx, [...new Set(events.map((e) => e.input.conversation_id))])).map((c) => [c.id, c] as const));
+  const messages = new Map((await findMessages(trx, [...new Set(events.flatMap((e) => referencedMessageIds(e.input)))])).map((m) => [m.id, m] as const));
+  const taken = await existingFeedbackIds(trx, events.flatMap((e) => (e.input.id === undefined ? [] : [e.input.id])));
+  const rubrics = await loadRubrics(trx, [...conversations.values()].map((c) => c.community_id));
+  const now = timestamp(ctx);
+  const rows: FeedbackTable[] = [];
+  const seen = new Set<string>();
+  for (const { line, input } of events) {
+    try {
+      const id = input.id ?? ctx.newId();
+      if (taken.has(id) || seen.has(id)) {
+        report.duplicates++;
+        continue;
+      }
+      const conversation = conversations.get(input.conversation_id);
+      if (conversation === undefined || !canReadContribution(principal, conversation.contributor_id)) {
+        throw new AppError('invalid_reference', 'no such conversation', 'conversation_id');
+      }
+      const feedback = buildFeedback(input, {
+        id,
+        now,
+        contributorId: principal.contributorId,
+        licence: consent.licence,
+        conversation,
+        messages,
+        rubric: rubrics.get(conversation.community_id ?? '') ?? [],
+      });
+      seen.add(id);
+      rows.push(toFeedbackRow(feedback, consent.id));
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      reject(line, e);
+    }
+  }
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await insertFeedback(trx, rows.slice(i, i + INSERT_CHUNK));
+  report.feedback += rows.length;
+}
+
+async function loadRubrics(trx: Db, communityIds: readonly (string | null)[]): Promise<Map<string, RubricQuestion[]>> {
+  const ids = [...new Set(communityIds.filter((c): c is string => c !== null))];
+  return new Map((await findCommunitiesByIds(trx, ids)).map((c) => [c.id, toCommunity(c).rubric] as const));
+}

@@ -1,0 +1,79 @@
+import type { Model, ModelInput, ModelUpdate, ModelVersion, ModelVersionInput } from '@openfeedback/core';
+import { AppError, notFound } from '../errors.js';
+import { findCommunity } from '../store/community-repository.js';
+import {
+  findModel,
+  findModelVersionByName,
+  insertModel,
+  insertModelVersion,
+  listModels as listModelRows,
+  listModelVersions as listVersionRows,
+  replaceModel,
+  toModel,
+  toModelVersion,
+} from '../store/model-repository.js';
+import { timestamp, type ServiceContext } from './context.js';
+import { isAdmin, requireRole, requireScope, type Principal } from './principal.js';
+
+/** Registers a model endpoint for a community; the registering trainer owns it. */
+export async function createModel(ctx: ServiceContext, principal: Principal, input: ModelInput): Promise<Model> {
+  requireRole(principal, ['trainer', 'admin'], 'registering a model');
+  requireScope(principal, 'models:write');
+  const community = await findCommunity(ctx.store.db, input.community_id);
+  if (community === undefined) throw new AppError('invalid_reference', 'no such community', 'community_id');
+  if ((await findModel(ctx.store.db, input.slug)) !== undefined) throw new AppError('conflict', `a model with slug "${input.slug}" exists`, 'slug');
+  const model: Model = { id: ctx.newId(), ...input, community_id: community.id, owner_id: principal.contributorId, created_at: timestamp(ctx) };
+  await insertModel(ctx.store.db, model);
+  return model;
+}
+
+export async function getModel(ctx: ServiceContext, idOrSlug: string): Promise<Model> {
+  const row = await findModel(ctx.store.db, idOrSlug);
+  if (row === undefined) throw notFound('model');
+  return toModel(row);
+}
+
+export async function listModels(ctx: ServiceContext, communityIdOrSlug: string | undefined): Promise<Model[]> {
+  let communityId: string | undefined;
+  if (communityIdOrSlug !== undefined) {
+    const community = await findCommunity(ctx.store.db, communityIdOrSlug);
+    if (community === undefined) return [];
+    communityId = community.id;
+  }
+  return (await listModelRows(ctx.store.db, communityId)).map(toModel);
+}
+
+async function getOwnedModel(ctx: ServiceContext, principal: Principal, idOrSlug: string): Promise<Model> {
+  requireScope(principal, 'models:write');
+  const model = await getModel(ctx, idOrSlug);
+  if (model.owner_id !== principal.contributorId && !isAdmin(principal)) throw new AppError('forbidden', 'only the model owner or an admin may change it');
+  return model;
+}
+
+export async function updateModel(ctx: ServiceContext, principal: Principal, idOrSlug: string, patch: ModelUpdate): Promise<Model> {
+  const model = await getOwnedModel(ctx, principal, idOrSlug);
+  const next: Model = { ...model };
+  if (patch.name !== undefined) next.name = patch.name;
+  if (patch.base_url !== undefined) next.base_url = patch.base_url;
+  if (patch.model_name !== undefined) next.model_name = patch.model_name;
+  if (patch.output_terms !== undefined) next.output_terms = patch.output_terms;
+  if (patch.output_licences !== undefined) next.output_licences = patch.output_licences;
+  await replaceModel(ctx.store.db, next);
+  return next;
+}
+
+/** Registers a new version of a model, with the pool releases it was trained on (its provenance). */
+export async function createModelVersion(ctx: ServiceContext, principal: Principal, idOrSlug: string, input: ModelVersionInput): Promise<ModelVersion> {
+  const model = await getOwnedModel(ctx, principal, idOrSlug);
+  if ((await findModelVersionByName(ctx.store.db, model.id, input.version)) !== undefined) {
+    throw new AppError('conflict', `version "${input.version}" of this model exists`, 'version');
+  }
+  const version: ModelVersion = { id: ctx.newId(), model_id: model.id, ...input, created_at: timestamp(ctx) };
+  await insertModelVersion(ctx.store.db, version);
+  return version;
+}
+
+export async function listModelVersions(ctx: ServiceContext, idOrSlug: string): Promise<ModelVersion[]> {
+  const model = await getModel(ctx, idOrSlug);
+  return (await listVersionRows(ctx.store.db, model.id)).map(toModelVersion);
+}

@@ -1,0 +1,35 @@
+import { hasAnyRole, type ApiKeyScope, type Role } from '@openfeedback/core';
+import { AppError } from '../errors.js';
+
+/** Who is asking: a signed-in person (session) or a program holding one of their API keys. */
+export interface Principal {
+  readonly contributorId: string;
+  readonly roles: readonly Role[];
+  readonly via: 'session' | 'api_key';
+  readonly keyId: string | null;
+  /** The key's scopes; null for a session, which may do whatever its roles allow. */
+  readonly scopes: readonly ApiKeyScope[] | null;
+}
+
+/** The id idempotency keys and rate limits are counted under: each API key separately, else the account. */
+export function principalKey(p: Principal): string {
+  return p.keyId === null ? `c:${p.contributorId}` : `k:${p.keyId}`;
+}
+
+/** Throws unless an API key carries this scope (sessions pass). */
+export function requireScope(p: Principal, scope: ApiKeyScope): void {
+  if (p.scopes !== null && !p.scopes.includes(scope) && !p.scopes.includes('admin')) {
+    throw new AppError('forbidden', `this API key lacks the "${scope}" scope`);
+  }
+}
+
+export function requireRole(p: Principal, roles: readonly Role[], doing: string): void {
+  if (!hasAnyRole(p.roles, roles)) throw new AppError('forbidden', `${doing} needs one of the roles: ${roles.join(', ')}`);
+}
+
+export const isAdmin = (p: Principal) => p.roles.includes('admin') && (p.scopes === null || p.scopes.includes('admin'));
+
+export function requireAdmin(p: Principal, doing: string): void {
+  requireRole(p, ['admin'], doing);
+  requireScope(p, 'admin');
+}

@@ -1,0 +1,74 @@
+import type { Conversation, Message, PoolFilter, RecordStatus } from '@openfeedback/core';
+import type { Db } from './store.js';
+import type { ConversationTable, MessageTable } from './schema.js';
+import { olderThan, type Keyset } from './keyset.js';
+
+export function toConversation(row: ConversationTable): Conversation {
+  return { ...row, status: row.status as RecordStatus };
+}
+
+export function toMessage(row: MessageTable): Message {
+  return { ...row, role: row.role as Message['role'], status: row.status as RecordStatus };
+}
+
+export async function insertConversation(db: Db, c: Conversation): Promise<void> {
+  await db.insertInto('conversations').values(c).execute();
+}
+
+export async function touchConversation(db: Db, id: string, at: string): Promise<void> {
+  await db.updateTable('conversations').set({ updated_at: at }).where('id', '=', id).execute();
+}
+
+export async function findConversation(db: Db, id: string): Promise<ConversationTable | undefined> {
+  return db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listConversations(
+  db: Db,
+  filter: Omit<PoolFilter, 'cursor' | 'limit'>,
+  after: Keyset | undefined,
+  limit: number,
+): Promise<ConversationTable[]> {
+  let q = db.selectFrom('conversations').selectAll().where('status', '=', filter.status);
+  if (filter.community_id !== undefined) q = q.where('community_id', '=', filter.community_id);
+  if (filter.contributor_id !== undefined) q = q.where('contributor_id', '=', filter.contributor_id);
+  if (filter.language !== undefined) q = q.where('language', '=', filter.language);
+  if (filter.since !== undefined) q = q.where('created_at', '>=', filter.since);
+  if (filter.until !== undefined) q = q.where('created_at', '<', filter.until);
+  const modelId = filter.model_id;
+  if (modelId !== undefined) {
+    q = q.where((eb) =>
+      eb.exists(
+        eb.selectFrom('messages').select('messages.id').whereRef('messages.conversation_id', '=', 'conversations.id').where('messages.model_id', '=', modelId),
+      ),
+    );
+  }
+  if (after !== undefined) q = q.where(olderThan(after));
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+}
+
+export async function insertMessages(db: Db, messages: readonly Message[]): Promise<void> {
+  if (messages.length === 0) return;
+  await db.insertInto('messages').values([...messages]).execute();
+}
+
+export async function listMessages(db: Db, conversationId: string): Promise<MessageTable[]> {
+  return db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).orderBy('created_at').orderBy('id').execute();
+}
+
+export async function findMessages(db: Db, ids: readonly string[]): Promise<MessageTable[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('messages').selectAll().where('id', 'in', [...ids]).execute();
+}
+
+/** Which of these ids are already taken, by messages anywhere in the pool. */
+export async function existingMessageIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('messages').select('id').where('id', 'in', [...ids]).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+export async function findConversations(db: Db, ids: readonly string[]): Promise<ConversationTable[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('conversations').selectAll().where('id', 'in', [...ids]).execute();
+}

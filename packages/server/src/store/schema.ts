@@ -1,0 +1,150 @@
+/*
+ * One schema for SQLite and PostgreSQL. Portable column types only: text (ids, ISO-8601 UTC
+ * timestamps that sort as text, JSON documents), integer (booleans as 0/1, counts) and
+ * double precision. Domain types are rebuilt from rows in the repositories.
+ */
+
+export interface ContributorTable {
+  id: string;
+  handle: string;
+  password_hash: string | null;
+  display_name: string | null;
+  roles: string; // JSON Role[]
+  demographics: string; // JSON Demographics
+  expertise: string; // JSON Expertise[]
+  trust: number;
+  created_at: string;
+}
+
+export interface SessionTable {
+  id: string; // sha256 of the cookie token: a leaked table does not leak sessions
+  contributor_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  contributor_id: string;
+  name: string;
+  secret_hash: string;
+  scopes: string; // JSON ApiKeyScope[]
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface ConsentTable {
+  id: string;
+  contributor_id: string;
+  terms_version: string;
+  accepted_at: string;
+  adult_confirmed: number;
+  licence: string;
+  attribution: string;
+  attribution_name: string | null;
+  withdrawn_at: string | null;
+}
+
+export interface CommunityTable {
+  id: string;
+  slug: string;
+  name: string;
+  kind: string;
+  languages: string; // JSON string[]
+  description: string;
+  guidelines: string;
+  rubric: string; // JSON RubricQuestion[]
+  created_at: string;
+}
+
+export interface ModelTable {
+  id: string;
+  slug: string;
+  name: string;
+  community_id: string;
+  owner_id: string;
+  base_url: string | null;
+  model_name: string;
+  output_terms: string;
+  output_licences: string; // JSON string[]
+  created_at: string;
+}
+
+export interface ModelVersionTable {
+  id: string;
+  model_id: string;
+  version: string;
+  trained_on: string; // JSON string[]
+  notes: string;
+  created_at: string;
+}
+
+export interface ConversationTable {
+  id: string;
+  community_id: string | null;
+  contributor_id: string;
+  title: string | null;
+  language: string | null;
+  source: string;
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MessageTable {
+  id: string;
+  conversation_id: string;
+  parent_id: string | null;
+  role: string;
+  content: string;
+  model_id: string | null;
+  model_version_id: string | null;
+  contributor_id: string | null;
+  language: string | null;
+  status: string;
+  created_at: string;
+}
+
+export interface FeedbackTable {
+  id: string;
+  kind: string;
+  contributor_id: string;
+  conversation_id: string;
+  message_id: string | null;
+  payload: string; // JSON: the fields of this kind
+  valence: number | null;
+  annotator_role: string;
+  provenance: string; // JSON Provenance
+  methodology_version: string;
+  licence: string | null;
+  consent_id: string | null;
+  status: string;
+  model_id: string | null;
+  community_id: string | null;
+  language: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IdempotencyTable {
+  principal_id: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response_body: string;
+  created_at: string;
+}
+
+export interface Schema {
+  contributors: ContributorTable;
+  sessions: SessionTable;
+  api_keys: ApiKeyTable;
+  consents: ConsentTable;
+  communities: CommunityTable;
+  models: ModelTable;
+  model_versions: ModelVersionTable;
+  conversations: ConversationTable;
+  messages: MessageTable;
+  feedback: FeedbackTable;
+  idempotency_keys: IdempotencyTable;
+}

@@ -1,0 +1,54 @@
+import { Kysely, Migrator, type Transaction } from 'kysely';
+import type Database from 'better-sqlite3';
+import type pg from 'pg';
+import { migrationProvider } from './migrations/index.js';
+import { openPostgres } from './postgres-connection.js';
+import { openSqlite, type SqliteSynchronous } from './sqlite-connection.js';
+import type { Schema } from './schema.js';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+/** Either the whole database or an open transaction: repositories accept both. */
+export type Db = Kysely<Schema> | Transaction<Schema>;
+
+export interface Store {
+  readonly kind: DatabaseKind;
+  readonly db: Kysely<Schema>;
+  /** The driver underneath, for the bulk paths that bypass Kysely's per-query work. */
+  readonly raw: { kind: 'sqlite'; database: Database.Database } | { kind: 'postgres'; pool: pg.Pool; schema: string | null };
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  sqliteSynchronous?: SqliteSynchronous;
+  postgresPoolSize?: number;
+}
+
+/** True for `postgres://` and `postgresql://` URLs; anything else is a SQLite file (or `:memory:`). */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+/**
+ * Opens the pool's database: a SQLite file path (`./data/pool.db`, `sqlite:./data/pool.db`, `:memory:`)
+ * or a PostgreSQL URL (`postgres://user@host:5432/db`, optionally `?schema=name`).
+ */
+export async function openStore(url: string, options: StoreOptions = {}): Promise<Store> {
+  if (isPostgresUrl(url)) {
+    const { pool, schema, dialect } = await openPostgres(url, options.postgresPoolSize ?? 10);
+    const db = new Kysely<Schema>({ dialect });
+    return { kind: 'postgres', db, raw: { kind: 'postgres', pool, schema }, close: () => db.destroy() };
+  }
+  const file = url.replace(/^sqlite:(\/\/)?/, '');
+  const { raw, dialect } = openSqlite(file, options.sqliteSynchronous ?? 'full');
+  const db = new Kysely<Schema>({ dialect });
+  return { kind: 'sqlite', db, raw: { kind: 'sqlite', database: raw }, close: () => db.destroy() };
+}
+
+/** Brings the schema up to date; returns the names of the migrations it ran. */
+export async function migrateToLatest(store: Store): Promise<string[]> {
+  const migrator = new Migrator({ db: store.db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
