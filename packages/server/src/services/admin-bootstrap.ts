@@ -1,5 +1,5 @@
 import type { CreatedApiKey, Contributor } from '@openfeedback/core';
-import { ApiKeyScope } from '@openfeedback/core';
+import { ApiKeyScope, SignUpInput } from '@openfeedback/core';
 import { AppError } from '../errors.js';
 import { findContributorByHandle } from '../store/contributor-repository.js';
 import { signUp } from './accounts.js';
@@ -11,6 +11,11 @@ import type { ServiceContext } from './context.js';
  * with an all-scopes API key. There is deliberately no HTTP route that makes an admin.
  */
 export async function createAdmin(ctx: ServiceContext, handle: string, password: string): Promise<{ contributor: Contributor; apiKey: CreatedApiKey }> {
+  const checked = SignUpInput.safeParse({ handle, password });
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    throw new AppError('validation_failed', `${String(issue.path[0])}: ${issue.message}`, String(issue.path[0]));
+  }
   if ((await findContributorByHandle(ctx.store.db, handle)) !== undefined) {
     throw new AppError('handle_taken', `the handle "${handle}" is taken`, 'handle');
   }
