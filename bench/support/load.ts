@@ -9,7 +9,7 @@ export interface LoadResult {
 }
 
 /** Fires the same POST for `seconds` from `connections` keep-alive connections and reports throughput and latency. */
-export async function postLoad(url: string, body: string, headers: Record<string, string>, seconds: number, connections = 16): Promise<LoadResult> {
+export async function postLoad(url: string, body: string, headers: Record<string, string>, seconds: number, connections = 100): Promise<LoadResult> {
   const result = await autocannon({
     url,
     method: 'POST',

@@ -78,6 +78,7 @@ async function startSession(ctx: ServiceContext, contributorId: string) {
 
 export async function signOut(ctx: ServiceContext, sessionToken: string): Promise<void> {
   await deleteSession(ctx.store.db, sha256(sessionToken));
+  ctx.principals.forgetCredential(sha256(sessionToken));
 }
 
 export async function getContributor(ctx: ServiceContext, id: string): Promise<Contributor> {
@@ -111,5 +112,6 @@ export async function setRoles(ctx: ServiceContext, principal: Principal, contri
   }
   await getContributor(ctx, contributorId);
   await updateContributor(ctx.store.db, contributorId, { roles: next });
+  ctx.principals.forgetWhere((p) => p.contributorId === contributorId);
   return getContributor(ctx, contributorId);
 }

@@ -37,5 +37,6 @@ export async function revokeApiKey(ctx: ServiceContext, principal: Principal, id
   const row = await findApiKey(ctx.store.db, id);
   if (row === undefined || (row.contributor_id !== principal.contributorId && !isAdmin(principal))) throw notFound('API key');
   await revokeApiKeyRow(ctx.store.db, id, timestamp(ctx));
+  ctx.principals.forgetWhere((p) => p.keyId === id);
   return toApiKey((await findApiKey(ctx.store.db, id))!);
 }

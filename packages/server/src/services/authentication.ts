@@ -12,9 +12,14 @@ export function formatApiKey(id: string, secret: string): string {
 
 /** The principal behind a session cookie, or undefined when it is unknown or expired. */
 export async function principalFromSession(ctx: ServiceContext, token: string): Promise<Principal | undefined> {
-  const owner = await findLiveSession(ctx.store.db, sha256(token), ctx.now().toISOString());
+  const digest = sha256(token);
+  const cached = ctx.principals.get(digest);
+  if (cached !== undefined) return cached;
+  const owner = await findLiveSession(ctx.store.db, digest, ctx.now().toISOString());
   if (owner === undefined) return undefined;
-  return { contributorId: owner.contributor_id, roles: owner.roles, via: 'session', keyId: null, scopes: null };
+  const principal: Principal = { contributorId: owner.contributor_id, roles: owner.roles, via: 'session', keyId: null, scopes: null };
+  ctx.principals.set(digest, principal);
+  return principal;
 }
 
 /** The principal behind an API key, or undefined when it is malformed, unknown or revoked. */
@@ -22,7 +27,12 @@ export async function principalFromApiKey(ctx: ServiceContext, key: string): Pro
   const match = API_KEY_PATTERN.exec(key);
   if (match === null) return undefined;
   const [, id, secret] = match as unknown as [string, string, string];
+  const digest = sha256(secret);
+  const cached = ctx.principals.get(digest);
+  if (cached !== undefined && cached.keyId === id) return cached;
   const row = await findActiveApiKey(ctx.store.db, id);
-  if (row === undefined || !sameDigest(row.secret_hash, sha256(secret))) return undefined;
-  return { contributorId: row.contributor_id, roles: row.roles, via: 'api_key', keyId: id, scopes: row.scopes };
+  if (row === undefined || !sameDigest(row.secret_hash, digest)) return undefined;
+  const principal: Principal = { contributorId: row.contributor_id, roles: row.roles, via: 'api_key', keyId: id, scopes: row.scopes };
+  ctx.principals.set(digest, principal);
+  return principal;
 }

@@ -59,7 +59,7 @@ export async function getConsent(ctx: ServiceContext, principal: Principal): Pro
 export async function withdrawConsent(ctx: ServiceContext, principal: Principal): Promise<Consent> {
   if (principal.via !== 'session') throw new AppError('forbidden', 'consent is withdrawn by the person, in a signed-in session');
   const at = timestamp(ctx);
-  await ctx.store.db.transaction().execute(async (trx) => {
+  await ctx.store.write(async (trx) => {
     await withdrawConsents(trx, principal.contributorId, at);
     for (const table of ['feedback', 'conversations', 'messages'] as const) {
       await trx.updateTable(table).set({ status: 'withdrawn' }).where('contributor_id', '=', principal.contributorId).where('status', '=', 'active').execute();

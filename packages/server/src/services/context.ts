@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Config } from '../config/config.js';
 import type { Store } from '../store/store.js';
+import { PrincipalCache } from './principal-cache.js';
 
 /** What every use case needs: the database, the configuration, and the sources of time and ids (replaceable in tests). */
 export interface ServiceContext {
@@ -8,10 +9,17 @@ export interface ServiceContext {
   readonly config: Config;
   readonly now: () => Date;
   readonly newId: () => string;
+  readonly principals: PrincipalCache;
 }
 
 export function createServiceContext(store: Store, config: Config, overrides: Partial<Pick<ServiceContext, 'now' | 'newId'>> = {}): ServiceContext {
-  return Object.freeze({ store, config, now: overrides.now ?? (() => new Date()), newId: overrides.newId ?? (() => uuidv7()) });
+  return Object.freeze({
+    store,
+    config,
+    now: overrides.now ?? (() => new Date()),
+    newId: overrides.newId ?? (() => uuidv7()),
+    principals: new PrincipalCache(),
+  });
 }
 
 /** Timestamps are stored as ISO-8601 UTC text with milliseconds: they sort as text on both databases. */

@@ -28,10 +28,10 @@ export async function idempotentWrite<T>(
   idem: IdempotencyRequest | undefined,
   write: (trx: Transaction<Schema>) => Promise<T>,
 ): Promise<WriteResult<T>> {
-  if (idem === undefined) return { body: await ctx.store.db.transaction().execute(write), replayed: false };
+  if (idem === undefined) return { body: await ctx.store.write(write), replayed: false };
   const owner = principalKey(principal);
   const attempt = () =>
-    ctx.store.db.transaction().execute(async (trx): Promise<WriteResult<T>> => {
+    ctx.store.write(async (trx): Promise<WriteResult<T>> => {
       const earlier = await findIdempotentResponse(trx, owner, idem.key);
       if (earlier !== undefined) return replay<T>(earlier, idem);
       const body = await write(trx);

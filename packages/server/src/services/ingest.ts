@@ -115,7 +115,7 @@ async function writeBatch(
   report: IngestReport,
   reject: (line: number, e: LineError) => void,
 ): Promise<void> {
-  await ctx.store.db.transaction().execute(async (trx) => {
+  await ctx.store.write(async (trx) => {
     // Checked in every batch's transaction: a withdrawal during a long upload stops it at the next batch.
     const consent = await requireActiveConsent(trx, principal.contributorId);
     for (const item of batch) {

@@ -29,8 +29,7 @@ export async function findLatestConsent(db: Db, contributorId: string): Promise<
     .selectFrom('consents')
     .selectAll()
     .where('contributor_id', '=', contributorId)
-    .orderBy('accepted_at', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy('id', 'desc') // ids are UUIDv7, time-ordered: the largest is the latest
     .limit(1)
     .executeTakeFirst();
 }

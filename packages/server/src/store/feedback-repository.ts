@@ -37,8 +37,9 @@ export function toFeedbackRow(f: Feedback, consentId: string | null): FeedbackTa
 }
 
 export function toFeedback(row: FeedbackTable): Feedback {
-  return {
-    ...parseJson<Record<string, unknown>>(row.payload),
+  // Assigned onto the parsed payload rather than spread into a new literal: V8 builds wide object
+  // spreads slowly (see buildFeedback), and listings convert thousands of rows.
+  return Object.assign(parseJson<Record<string, unknown>>(row.payload), {
     id: row.id,
     kind: row.kind,
     contributor_id: row.contributor_id,
@@ -55,7 +56,7 @@ export function toFeedback(row: FeedbackTable): Feedback {
     language: row.language,
     created_at: row.created_at,
     updated_at: row.updated_at,
-  } as Feedback;
+  }) as Feedback;
 }
 
 export async function insertFeedback(db: Db, rows: readonly FeedbackTable[]): Promise<void> {

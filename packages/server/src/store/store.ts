@@ -1,6 +1,7 @@
 import { Kysely, Migrator, type Transaction } from 'kysely';
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
+import { GroupCommit } from './group-commit.js';
 import { migrationProvider } from './migrations/index.js';
 import { openPostgres } from './postgres-connection.js';
 import { openSqlite, type SqliteSynchronous } from './sqlite-connection.js';
@@ -16,6 +17,12 @@ export interface Store {
   readonly db: Kysely<Schema>;
   /** The driver underneath, for the bulk paths that bypass Kysely's per-query work. */
   readonly raw: { kind: 'sqlite'; database: Database.Database } | { kind: 'postgres'; pool: pg.Pool; schema: string | null };
+  /**
+   * Runs a write in a transaction and resolves once it is committed. On SQLite concurrent writes
+   * share one commit (GroupCommit); on PostgreSQL each gets its own transaction from the pool.
+   * `work` must use only `trx`: on SQLite a query on `db` inside it would wait for itself.
+   */
+  write<T>(work: (trx: Transaction<Schema>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -37,12 +44,19 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
   if (isPostgresUrl(url)) {
     const { pool, schema, dialect } = await openPostgres(url, options.postgresPoolSize ?? 10);
     const db = new Kysely<Schema>({ dialect });
-    return { kind: 'postgres', db, raw: { kind: 'postgres', pool, schema }, close: () => db.destroy() };
+    return {
+      kind: 'postgres',
+      db,
+      raw: { kind: 'postgres', pool, schema },
+      write: (work) => db.transaction().execute(work),
+      close: () => db.destroy(),
+    };
   }
   const file = url.replace(/^sqlite:(\/\/)?/, '');
   const { raw, dialect } = openSqlite(file, options.sqliteSynchronous ?? 'full');
   const db = new Kysely<Schema>({ dialect });
-  return { kind: 'sqlite', db, raw: { kind: 'sqlite', database: raw }, close: () => db.destroy() };
+  const group = new GroupCommit(db, raw);
+  return { kind: 'sqlite', db, raw: { kind: 'sqlite', database: raw }, write: (work) => group.run(work), close: () => db.destroy() };
 }
 
 /** Brings the schema up to date; returns the names of the migrations it ran. */

@@ -51,7 +51,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('attribution_name', 'text')
     .addColumn('withdrawn_at', 'text')
     .execute();
-  await db.schema.createIndex('consents_contributor').on('consents').columns(['contributor_id', 'accepted_at']).execute();
+  await db.schema.createIndex('consents_contributor').on('consents').columns(['contributor_id', 'id']).execute();
 
   await db.schema
     .createTable('communities')
