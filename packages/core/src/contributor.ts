@@ -26,16 +26,20 @@ export const Expertise = z.strictObject({
 });
 export type Expertise = z.infer<typeof Expertise>;
 
-/** Handles are public pseudonyms: short, lowercase, no e-mail addresses or phone numbers. */
+/**
+ * Handles are public pseudonyms: short, lowercase, with at least one letter, so that neither an
+ * e-mail address ("@" is not allowed) nor a phone number can become someone's public name.
+ */
 export const Handle = z
   .string()
   .min(3)
   .max(32)
-  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be 3–32 lowercase letters, digits, "_" or "-", starting with a letter or digit');
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be 3–32 lowercase letters, digits, "_" or "-", starting with a letter or digit')
+  .regex(/[a-z]/, 'must contain a letter (a handle is a pseudonym, not a number)');
 
 export const Contributor = z.object({
   id: Id,
-  handle: Handle,
+  handle: z.string(),
   display_name: z.string().max(80).nullable(),
   roles: z.array(Role),
   demographics: Demographics,

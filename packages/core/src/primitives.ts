@@ -35,7 +35,7 @@ export type Slug = z.infer<typeof Slug>;
 
 /** A character span inside a message's text, `start` inclusive, `end` exclusive (JavaScript string offsets). */
 export const Span = z
-  .object({ start: z.int().min(0), end: z.int().min(1) })
+  .strictObject({ start: z.int().min(0), end: z.int().min(1) })
   .refine((s) => s.end > s.start, { message: 'end must be greater than start', path: ['end'] });
 export type Span = z.infer<typeof Span>;
 

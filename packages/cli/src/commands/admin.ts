@@ -13,13 +13,15 @@ export function adminCommand(): Command {
       .option('--json', 'print the result as JSON')
       .action(async (options: { handle: string; password?: string; json?: boolean; db?: string; config?: string }) => {
         const { handle, password: given, json, ...rest } = options;
-        const password = given ?? process.env.OPENFEEDBACK_ADMIN_PASSWORD ?? randomBytes(18).toString('base64url');
+        const supplied = given ?? (process.env.OPENFEEDBACK_ADMIN_PASSWORD || undefined);
+        const password = supplied ?? randomBytes(18).toString('base64url');
         const result = await withContext(configFrom(rest), (ctx) => createAdmin(ctx, handle, password));
-        const out = { id: result.contributor.id, handle, roles: result.contributor.roles, api_key: result.apiKey.key, ...(given === undefined && { password }) };
+        // Only a generated password is printed: one the operator supplied (flag or env) stays out of logs.
+        const out = { id: result.contributor.id, handle, roles: result.contributor.roles, api_key: result.apiKey.key, ...(supplied === undefined && { password }) };
         if (json === true) process.stdout.write(`${JSON.stringify(out)}\n`);
         else {
           process.stdout.write(`Created admin "${handle}" (${out.id}).\n`);
-          if (given === undefined) process.stdout.write(`Password: ${password}\n`);
+          if (supplied === undefined) process.stdout.write(`Password: ${password}\n`);
           process.stdout.write(`API key (shown once, keep it safe): ${out.api_key}\n`);
         }
       }),

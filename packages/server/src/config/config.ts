@@ -1,27 +1,33 @@
 import { z } from 'zod';
 
 /**
+ * A whole number from JSON or from a flag/environment string. Not `z.coerce.number()`: it turns
+ * `""`, `" "`, `null`, `true` and `[8080]` into numbers, so `OPENFEEDBACK_PORT=" "` listened on a random port.
+ */
+const integer = (schema: z.ZodInt) => z.preprocess((v) => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v), schema);
+
+/**
  * Everything the server can be told, validated once at start-up and then frozen. Each key can come
  * from a flag (`--rate-limit-max`), an environment variable (`OPENFEEDBACK_RATE_LIMIT_MAX`) or a
  * JSON config file (`"rateLimitMax"`), in that order of precedence.
  */
 export const ConfigSchema = z.strictObject({
-  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  port: integer(z.int().min(0).max(65535)).default(8080),
   host: z.string().min(1).default('localhost'),
   /** A SQLite file path (the embedded default) or a postgres:// URL. */
   db: z.string().min(1).default('./data/openfeedback.db'),
   /** `full` fsyncs every commit (survives power loss); `normal` survives a crashed process only. */
   sqliteSynchronous: z.enum(['full', 'normal']).default('full'),
-  postgresPoolSize: z.coerce.number().int().min(1).max(200).default(10),
+  postgresPoolSize: integer(z.int().min(1).max(200)).default(10),
   /** The consent terms contributors must accept; bump it when the terms change. */
   termsVersion: z.string().min(1).max(32).default('2026-11'),
   /** Requests per window per account, API key, or (anonymous) address. */
-  rateLimitMax: z.coerce.number().int().min(1).default(600),
-  rateLimitWindowSeconds: z.coerce.number().int().min(1).default(60),
-  bodyLimitBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
+  rateLimitMax: integer(z.int().min(1)).default(600),
+  rateLimitWindowSeconds: integer(z.int().min(1)).default(60),
+  bodyLimitBytes: integer(z.int().min(1024)).default(1024 * 1024),
   /** Bulk NDJSON ingest streams; this caps one request's total size. */
-  ingestLimitBytes: z.coerce.number().int().min(1024).default(1024 * 1024 * 1024),
-  sessionDays: z.coerce.number().int().min(1).max(365).default(30),
+  ingestLimitBytes: integer(z.int().min(1024)).default(1024 * 1024 * 1024),
+  sessionDays: integer(z.int().min(1).max(365)).default(30),
   /** Mark the session cookie Secure: set it when the server is reached over HTTPS. */
   cookieSecure: z
     .union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])

@@ -30,7 +30,8 @@ export class ConfigError extends Error {
 export function loadConfig(sources: ConfigSources = {}): Config {
   const env = sources.env ?? process.env;
   const cwd = sources.cwd ?? process.cwd();
-  const fileValues = readConfigFile(sources.file ?? env.OPENFEEDBACK_CONFIG, cwd);
+  // An empty variable counts as unset, as for every other OPENFEEDBACK_* (it used to name the cwd: EISDIR).
+  const fileValues = readConfigFile(sources.file ?? (env.OPENFEEDBACK_CONFIG || undefined), cwd);
   const merged: Record<string, unknown> = {};
   const origin: Record<string, string> = {};
   for (const key of CONFIG_KEYS) {
