@@ -12,7 +12,6 @@ export const ERROR_CATALOGUE = {
   forbidden: { status: 403, description: 'The account or key may not do this.' },
   consent_required: { status: 403, description: 'The contributor has no active consent; nothing was stored.' },
   not_found: { status: 404, description: 'No such resource, or it is not visible to the caller.' },
-  method_not_allowed: { status: 405, description: 'The route exists but not with this method.' },
   conflict: { status: 409, description: 'The resource already exists or changed meanwhile.' },
   handle_taken: { status: 409, description: 'Another account already has this handle.' },
   idempotency_key_reused: { status: 422, description: 'The Idempotency-Key was used before with a different request.' },

@@ -87,7 +87,9 @@ export async function getContributor(ctx: ServiceContext, id: string): Promise<C
   return toContributor(row);
 }
 
+/** Self-reported profile data is changed by the person, in a signed-in session, not by their programs. */
 export async function updateProfile(ctx: ServiceContext, principal: Principal, patch: ProfileUpdate): Promise<Contributor> {
+  if (principal.via !== 'session') throw new AppError('forbidden', 'the profile is changed in a signed-in session, not with an API key');
   await updateContributor(ctx.store.db, principal.contributorId, {
     ...(patch.display_name !== undefined && { display_name: patch.display_name }),
     ...(patch.demographics !== undefined && { demographics: patch.demographics }),

@@ -3,7 +3,7 @@ import { AppError, notFound } from '../errors.js';
 import { findApiKey, insertApiKey, listApiKeys as listApiKeyRows, revokeApiKey as revokeApiKeyRow, toApiKey } from '../store/credential-repository.js';
 import { formatApiKey } from './authentication.js';
 import { timestamp, type ServiceContext } from './context.js';
-import { isAdmin, type Principal } from './principal.js';
+import { isAdmin, requireScope, type Principal } from './principal.js';
 import { newSecret, sha256 } from './secrets.js';
 
 /** Scopes that need more than the contributor role. */
@@ -29,11 +29,16 @@ export async function createApiKey(ctx: ServiceContext, principal: Principal, in
 }
 
 export async function listApiKeys(ctx: ServiceContext, principal: Principal): Promise<ApiKey[]> {
+  requireScope(principal, 'read');
   return (await listApiKeyRows(ctx.store.db, principal.contributorId)).map(toApiKey);
 }
 
-/** Revokes at once: the next request with the key is refused. Owners revoke their keys, admins any. */
+/**
+ * Revokes at once: the next request with the key is refused. Owners revoke their keys in a session,
+ * admins any key; a program may revoke the key it holds (a key that knows it leaked), but no other.
+ */
 export async function revokeApiKey(ctx: ServiceContext, principal: Principal, id: string): Promise<ApiKey> {
+  if (principal.via === 'api_key' && principal.keyId !== id) requireScope(principal, 'admin');
   const row = await findApiKey(ctx.store.db, id);
   if (row === undefined || (row.contributor_id !== principal.contributorId && !isAdmin(principal))) throw notFound('API key');
   await revokeApiKeyRow(ctx.store.db, id, timestamp(ctx));

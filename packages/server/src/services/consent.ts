@@ -1,6 +1,6 @@
 import { ContributionLicence, isConsentActive, type Consent, type ConsentInput } from '@openfeedback/core';
 import { AppError, notFound } from '../errors.js';
-import { findLatestConsent, insertConsent, toConsent, withdrawConsents } from '../store/consent-repository.js';
+import { findLatestConsent, insertConsent, markContributionsWithdrawn, toConsent, withdrawConsents } from '../store/consent-repository.js';
 import type { ConsentTable } from '../store/schema.js';
 import type { Db } from '../store/store.js';
 import { timestamp, type ServiceContext } from './context.js';
@@ -61,9 +61,7 @@ export async function withdrawConsent(ctx: ServiceContext, principal: Principal)
   const at = timestamp(ctx);
   await ctx.store.write(async (trx) => {
     await withdrawConsents(trx, principal.contributorId, at);
-    for (const table of ['feedback', 'conversations', 'messages'] as const) {
-      await trx.updateTable(table).set({ status: 'withdrawn' }).where('contributor_id', '=', principal.contributorId).where('status', '=', 'active').execute();
-    }
+    await markContributionsWithdrawn(trx, principal.contributorId);
   });
   return getConsent(ctx, principal);
 }

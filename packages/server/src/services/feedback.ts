@@ -2,6 +2,7 @@ import { referencedMessageIds, type Feedback, type FeedbackFilter, type Feedback
 import { AppError, notFound } from '../errors.js';
 import { findCommunity, toCommunity } from '../store/community-repository.js';
 import { findConversation, findMessages } from '../store/conversation-repository.js';
+import { findModel } from '../store/model-repository.js';
 import { deleteFeedbackRow, findFeedback, insertFeedback, listFeedback as listFeedbackRows, toFeedback, toFeedbackRow } from '../store/feedback-repository.js';
 import type { ConversationTable } from '../store/schema.js';
 import type { Db } from '../store/store.js';
@@ -54,19 +55,29 @@ export async function rubricOf(db: Db, conversation: ConversationTable): Promise
   return community === undefined ? [] : toCommunity(community).rubric;
 }
 
+/** A model's owner reads the feedback on it (its feedback stream), whoever gave it. */
+async function ownsModel(ctx: ServiceContext, principal: Principal, modelId: string | null | undefined): Promise<boolean> {
+  if (modelId === null || modelId === undefined) return false;
+  const model = await findModel(ctx.store.db, modelId);
+  return model !== undefined && model.id === modelId && model.owner_id === principal.contributorId;
+}
+
 export async function getFeedback(ctx: ServiceContext, principal: Principal, id: string): Promise<Feedback> {
   requireScope(principal, 'read');
   const row = await findFeedback(ctx.store.db, id);
-  if (row === undefined || !canReadContribution(principal, row.contributor_id)) throw notFound('feedback');
+  if (row === undefined || !(canReadContribution(principal, row.contributor_id) || (await ownsModel(ctx, principal, row.model_id)))) throw notFound('feedback');
   return toFeedback(row);
 }
 
-/** Newest first. Contributors see their own events; reviewers, moderators and admins the whole pool. */
+/**
+ * Newest first. Contributors see their own events; reviewers, moderators and admins the whole pool;
+ * a model's owner, filtering by that model, its whole feedback stream.
+ */
 export async function listFeedback(ctx: ServiceContext, principal: Principal, filter: FeedbackFilter): Promise<Page<Feedback>> {
   requireScope(principal, 'read');
   const { cursor, limit, ...rest } = filter;
   const where = { ...rest, ...utcRange(filter) };
-  const author = authorScope(principal, filter.contributor_id);
+  const author = (await ownsModel(ctx, principal, filter.model_id)) ? filter.contributor_id : authorScope(principal, filter.contributor_id);
   if (author !== undefined) where.contributor_id = author;
   const rows = await listFeedbackRows(ctx.store.db, where, decodeCursor(cursor), limit + 1);
   return toPage(rows, limit, toFeedback);

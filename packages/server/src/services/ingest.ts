@@ -81,6 +81,8 @@ export async function ingestLines(ctx: ServiceContext, principal: Principal, lin
     }
   }
   if (batch.length > 0) await writeBatch(ctx, principal, batch, report, reject);
+  // Within a batch, lines that fail to parse are found before those that fail to fit the pool.
+  report.errors.sort((a, b) => a.line - b.line);
   return report;
 }
 

@@ -52,3 +52,18 @@ export async function countConsentedContributors(db: Db): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/**
+ * Marks what a person contributed as withdrawn: their feedback, their conversations and every
+ * message in those conversations (the model's answers too: they exist only as part of them).
+ */
+export async function markContributionsWithdrawn(db: Db, contributorId: string): Promise<void> {
+  await db.updateTable('feedback').set({ status: 'withdrawn' }).where('contributor_id', '=', contributorId).where('status', '=', 'active').execute();
+  await db
+    .updateTable('messages')
+    .set({ status: 'withdrawn' })
+    .where('status', '=', 'active')
+    .where((eb) => eb.or([eb('contributor_id', '=', contributorId), eb('conversation_id', 'in', eb.selectFrom('conversations').select('id').where('contributor_id', '=', contributorId))]))
+    .execute();
+  await db.updateTable('conversations').set({ status: 'withdrawn' }).where('contributor_id', '=', contributorId).where('status', '=', 'active').execute();
+}
