@@ -3,11 +3,12 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../services/context.js';
 import { principalKey } from '../services/principal.js';
 import { installAuthentication } from './authenticate.js';
-import { errorBody, installErrorHandler } from './error-handler.js';
+import { AppError } from '../errors.js';
+import { errorBody, frameworkErrors, installErrorHandler } from './error-handler.js';
 import { accountRoutes } from './routes/accounts.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { communityRoutes } from './routes/communities.js';
@@ -42,6 +43,9 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
+    // Ids may be 128 characters (Id in core); Fastify's default of 100 answered longer ones with a 414.
+    routerOptions: { maxParamLength: 256 },
+    frameworkErrors,
   });
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -64,6 +68,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
       security: [{ apiKey: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true }, config: { rateLimit: false } }, async () => app.swagger());
@@ -75,10 +80,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     timeWindow: config.rateLimitWindowSeconds * 1000,
     // Signed-in callers are counted per account (or per key); anonymous ones per address, in memory only.
     keyGenerator: (request) => (request.principal === null ? `ip:${request.ip}` : principalKey(request.principal)),
-    errorResponseBuilder: (_request, context) => ({
-      statusCode: 429,
-      ...errorBody('rate_limited', `too many requests: ${context.max} per ${context.after}; retry later`),
-    }),
+    errorResponseBuilder: (_request, context) => new AppError('rate_limited', `too many requests: at most ${context.max} per ${context.after}; retry after ${context.after}`),
   });
 
   await app.register(healthRoutes, { ctx, version: API_VERSION });

@@ -33,7 +33,6 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.status(400).send(errorBody('invalid_json', 'the body is not valid JSON'));
     }
     const status = error.statusCode ?? 500;
-    if (status === 429) return reply.status(429).send(errorBody('rate_limited', error.message));
     if (status >= 400 && status < 500) {
       const code = statusCode(status);
       return reply.status(ERROR_CATALOGUE[code].status).send(errorBody(code, error.message));
@@ -47,16 +46,31 @@ export function installErrorHandler(app: FastifyInstance): void {
   });
 }
 
+/**
+ * Fastify's router answers a few malformed URLs itself, before any hook or the error handler runs
+ * (bad percent-encoding, an over-long path parameter), with a body of its own shape and, for the
+ * latter, a 414 the catalogue does not know. Passed as the `frameworkErrors` option, this gives them
+ * the one error shape (found by test/bad-input-fuzz.test.ts).
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    void reply.status(400).send(errorBody('validation_failed', error.message));
+    return;
+  }
+  request.log.error({ err: error }, 'request failed in the router');
+  void reply.status(500).send(errorBody('internal_error', 'something went wrong on the server; the request can be retried'));
+}
+
 function statusCode(status: number): ErrorCode {
   switch (status) {
+    case 429:
+      return 'rate_limited';
     case 401:
       return 'unauthenticated';
     case 403:
       return 'forbidden';
     case 404:
       return 'not_found';
-    case 405:
-      return 'method_not_allowed';
     case 409:
       return 'conflict';
     case 413:

@@ -1,6 +1,7 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AppError } from '../../errors.js';
 import type { ServiceContext } from '../../services/context.js';
 import { ingestLines } from '../../services/ingest.js';
 import { splitLines } from '../../ndjson/split-lines.js';
@@ -41,7 +42,10 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
       },
     },
     async (request) => {
-      const body = request.body as Readable;
+      const body = request.body;
+      // Only the NDJSON parser above hands the body over as a stream; a JSON body (parsed by Fastify's
+      // own parser) or none at all used to reach splitLines and fail with a 500.
+      if (!(body instanceof Readable)) throw new AppError('unsupported_media_type', `send the lines as Content-Type: ${NDJSON_TYPES[0]}`);
       const lines = splitLines(body, { maxLineChars: ctx.config.bodyLimitBytes, maxTotalBytes: ctx.config.ingestLimitBytes });
       return ingestLines(ctx, principalOf(request), lines);
     },
