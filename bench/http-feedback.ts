@@ -17,7 +17,7 @@ async function json(res: Response) {
   return res.json() as Promise<Record<string, any>>;
 }
 
-export async function benchHttpFeedback(durationSeconds = seconds): Promise<{ bare: LoadResult; full: LoadResult; ratio: number }> {
+export async function benchHttpFeedback(durationSeconds = seconds, connections = 100): Promise<{ bare: LoadResult; full: LoadResult; ratio: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'of-bench-'));
   const db = join(dir, 'pool.db');
   try {
@@ -31,11 +31,11 @@ export async function benchHttpFeedback(durationSeconds = seconds): Promise<{ ba
       const conv = await json(await fetch(`${full.url}/v1/conversations`, { method: 'POST', headers: auth, body: JSON.stringify({ messages: [{ role: 'user', content: 'Which river flows through Lisbon?' }, { role: 'assistant', content: 'The Tagus.' }] }) }));
       const body = JSON.stringify({ kind: 'thumbs', conversation_id: conv.id, message_id: conv.messages[1].id, value: 'up' });
       await postLoad(`${full.url}/v1/feedback`, body, { authorization: auth.authorization }, 2); // warm-up
-      const fullResult = await postLoad(`${full.url}/v1/feedback`, body, { authorization: auth.authorization }, durationSeconds);
+      const fullResult = await postLoad(`${full.url}/v1/feedback`, body, { authorization: auth.authorization }, durationSeconds, connections);
       await full.stop();
-      const bare = await startChild('node', ['--import', 'tsx', `${REPO_ROOT}bench/support/bare-server.ts`]);
+      const bare = await startChild('node', [`${REPO_ROOT}bench/support/bare-server.mjs`]);
       await postLoad(`${bare.url}/v1/feedback`, body, {}, 2);
-      const bareResult = await postLoad(`${bare.url}/v1/feedback`, body, {}, durationSeconds);
+      const bareResult = await postLoad(`${bare.url}/v1/feedback`, body, {}, durationSeconds, connections);
       await bare.stop();
       return { bare: bareResult, full: fullResult, ratio: fullResult.requestsPerSecond / bareResult.requestsPerSecond };
     } finally {

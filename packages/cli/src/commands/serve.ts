@@ -3,7 +3,7 @@ import { startServer } from '@openfeedback/server';
 import { configFrom, withDatabaseOptions } from './common-options.js';
 
 export function serveCommand(): Command {
-  return withDatabaseOptions(new Command('serve').description('Start the API server (and web app) on an embedded SQLite pool or PostgreSQL'))
+  return withDatabaseOptions(new Command('serve').description('Start the API server on the embedded SQLite pool or on PostgreSQL'))
     .addOption(new Option('-p, --port <port>', 'port to listen on (env OPENFEEDBACK_PORT)').default(undefined, '8080'))
     .addOption(new Option('--host <host>', 'address to listen on (env OPENFEEDBACK_HOST)').default(undefined, 'localhost'))
     .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent'))

@@ -1,0 +1,33 @@
+/**
+ * `npm run bench`: every benchmark, each figure beside the ceiling measured in the same run
+ * (these machines are noisy; ratios travel better than absolute numbers).
+ */
+import { availableParallelism, cpus } from 'node:os';
+import { benchBulkIngest } from './bulk-ingest.js';
+import { benchHttpFeedback } from './http-feedback.js';
+import type { LoadResult } from './support/load.js';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+console.log(`# OpenFeedback benchmarks — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'})\n`);
+
+const row = (name: string, x: LoadResult) =>
+  `| ${name} | ${Math.round(x.requestsPerSecond).toLocaleString('en')} | ${x.p50} | ${x.p99} | ${x.non2xx} |`;
+for (const connections of [16, 100]) {
+  const r = await benchHttpFeedback(seconds, connections);
+  console.log(`## Single feedback POST, ${connections} connections, ${seconds} s (autocannon, loopback)\n`);
+  console.log('| | req/s | p50 ms | p99 ms | non-2xx |\n|---|---:|---:|---:|---:|');
+  console.log(row('bare Fastify route answering 204 (ceiling)', r.bare));
+  console.log(row('POST /v1/feedback: API key, validation, consent, durable SQLite write', r.full));
+  console.log(`\nratio full / bare: **${r.ratio.toFixed(2)}**\n`);
+}
+
+const ingest = await benchBulkIngest();
+const f = (n: number) => Math.round(n).toLocaleString('en');
+console.log('## Bulk NDJSON ingest of 200,000 feedback events\n');
+console.log('| | events/s | ratio |\n|---|---:|---:|');
+console.log(`| SQLite: raw prepared insert of the same rows, one transaction (ceiling) | ${f(ingest.sqliteRaw)} | |`);
+console.log(`| SQLite: POST /v1/ingest (stream, validation, consent, batched writes) | ${f(ingest.sqliteApi)} | **${(ingest.sqliteApi / ingest.sqliteRaw).toFixed(2)}** |`);
+if (ingest.postgresApi !== null && ingest.postgresRaw !== null) {
+  console.log(`| PostgreSQL: raw multi-row insert of the same rows, one transaction (ceiling) | ${f(ingest.postgresRaw)} | |`);
+  console.log(`| PostgreSQL: POST /v1/ingest | ${f(ingest.postgresApi)} | **${(ingest.postgresApi / ingest.postgresRaw).toFixed(2)}** |`);
+} else console.log('| PostgreSQL | not reachable: skipped | |');
