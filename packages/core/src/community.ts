@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { Id, LanguageTag, MAX_TEXT_CHARS, Slug, Timestamp } from './primitives.js';
+import { Id, LanguageTag, MAX_TEXT_CHARS, Slug, Text, Timestamp } from './primitives.js';
 
 /** One question a community asks about answers (its rubric), on an integer scale. */
 export const RubricQuestion = z
   .strictObject({
     id: Slug,
-    text: z.string().min(1).max(500),
+    text: Text.min(1).max(500),
     min: z.int().min(-10).max(10).default(1),
     max: z.int().min(-10).max(100).default(5),
     labels: z.array(z.string().max(80)).max(101).optional(),
@@ -17,11 +17,11 @@ export const CommunityKind = z.enum(['language', 'domain', 'culture']);
 
 export const CommunityInput = z.strictObject({
   slug: Slug,
-  name: z.string().min(1).max(120),
+  name: Text.min(1).max(120),
   kind: CommunityKind,
   languages: z.array(LanguageTag).max(50).default([]),
-  description: z.string().max(2000).default(''),
-  guidelines: z.string().max(MAX_TEXT_CHARS).default(''),
+  description: Text.max(2000).default(''),
+  guidelines: Text.max(MAX_TEXT_CHARS).default(''),
   rubric: z
     .array(RubricQuestion)
     .max(30)
@@ -33,8 +33,8 @@ export type CommunityInput = z.infer<typeof CommunityInput>;
 export const CommunityUpdate = z.strictObject({
   name: CommunityInput.shape.name.optional(),
   languages: z.array(LanguageTag).max(50).optional(),
-  description: z.string().max(2000).optional(),
-  guidelines: z.string().max(MAX_TEXT_CHARS).optional(),
+  description: Text.max(2000).optional(),
+  guidelines: Text.max(MAX_TEXT_CHARS).optional(),
   rubric: CommunityInput.shape.rubric.optional(),
 });
 export type CommunityUpdate = z.infer<typeof CommunityUpdate>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, LanguageTag, Timestamp } from './primitives.js';
+import { Id, LanguageTag, Text, Timestamp } from './primitives.js';
 import { Role } from './roles.js';
 
 const PREFER_NOT = 'prefer_not_to_say' as const;
@@ -52,7 +52,7 @@ export type Contributor = z.infer<typeof Contributor>;
 export const SignUpInput = z.strictObject({
   handle: Handle,
   password: z.string().min(10, 'must be at least 10 characters').max(256),
-  display_name: z.string().min(1).max(80).optional(),
+  display_name: Text.min(1).max(80).optional(),
 });
 export type SignUpInput = z.infer<typeof SignUpInput>;
 
@@ -60,7 +60,7 @@ export const SignInInput = z.strictObject({ handle: z.string().min(1).max(32), p
 export type SignInInput = z.infer<typeof SignInInput>;
 
 export const ProfileUpdate = z.strictObject({
-  display_name: z.string().min(1).max(80).nullable().optional(),
+  display_name: Text.min(1).max(80).nullable().optional(),
   demographics: Demographics.optional(),
   expertise: z.array(Expertise).max(20).optional(),
 });

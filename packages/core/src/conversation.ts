@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, LanguageTag, MAX_MESSAGE_CHARS, Timestamp } from './primitives.js';
+import { Id, LanguageTag, MAX_MESSAGE_CHARS, Text, Timestamp } from './primitives.js';
 
 export const MessageRole = z.enum(['system', 'user', 'assistant']);
 export type MessageRole = z.infer<typeof MessageRole>;
@@ -13,7 +13,7 @@ export const MessageInput = z.strictObject({
   id: Id.optional(),
   parent_id: Id.nullable().optional(),
   role: MessageRole,
-  content: z.string().min(1, 'must not be empty').max(MAX_MESSAGE_CHARS),
+  content: Text.min(1, 'must not be empty').max(MAX_MESSAGE_CHARS),
   model_id: Id.optional(),
   model_version_id: Id.optional(),
   language: LanguageTag.optional(),
@@ -38,7 +38,7 @@ export type Message = z.infer<typeof Message>;
 export const ConversationInput = z.strictObject({
   id: Id.optional(),
   community_id: Id.optional(),
-  title: z.string().max(200).optional(),
+  title: Text.max(200).optional(),
   language: LanguageTag.optional(),
   /** Messages in order; a message without `parent_id` continues from the one before it. */
   messages: z.array(MessageInput).max(1000).default([]),

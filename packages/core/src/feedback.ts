@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, LanguageTag, MAX_TEXT_CHARS, Span, Timestamp } from './primitives.js';
+import { Id, LanguageTag, MAX_TEXT_CHARS, Span, Text, Timestamp } from './primitives.js';
 import { RecordStatus } from './conversation.js';
 
 /** The methodology this server's feedback forms follow; bump it when the questions or scales change. */
@@ -60,14 +60,14 @@ const kindFields = {
   },
   pairwise: { message_id: Id, other_message_id: Id, outcome: PairwiseOutcome },
   ranking: { ranking: z.array(Id).min(2).max(50) },
-  correction: { message_id: Id, text: z.string().min(1).max(200_000) },
+  correction: { message_id: Id, text: Text.min(1).max(200_000) },
   critique: {
     message_id: Id.optional(),
-    text: z.string().min(1).max(MAX_TEXT_CHARS),
+    text: Text.min(1).max(MAX_TEXT_CHARS),
     span: Span.optional(),
     sentiment: z.union([z.literal(-1), z.literal(0), z.literal(1)]).optional(),
   },
-  flag: { message_id: Id.optional(), reason: FlagReason, note: z.string().max(2000).optional() },
+  flag: { message_id: Id.optional(), reason: FlagReason, note: Text.max(2000).optional() },
   regenerate: { message_id: Id },
   natural: { message_id: Id, source_message_id: Id, category: NaturalCategory, span: Span },
 } as const;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SpdxId } from './licence.js';
-import { Id, Slug, Timestamp } from './primitives.js';
+import { Id, Slug, Text, Timestamp } from './primitives.js';
 
 /** An OpenAI-compatible endpoint root, e.g. `http://localhost:11434/v1` (Ollama) or `https://api.openai.com/v1`. */
 export const EndpointUrl = z
@@ -9,13 +9,13 @@ export const EndpointUrl = z
 
 export const ModelInput = z.strictObject({
   slug: Slug,
-  name: z.string().min(1).max(120),
+  name: Text.min(1).max(120),
   community_id: Id,
   /** null for the built-in pool model, which answers from the pool itself. */
   base_url: EndpointUrl.nullable(),
   model_name: z.string().min(1).max(200),
   /** The terms the model's outputs come under, in words (e.g. "Apache-2.0 weights; outputs unrestricted"). */
-  output_terms: z.string().max(2000).default(''),
+  output_terms: Text.max(2000).default(''),
   /** Licences under which its outputs may be released in the pool. */
   output_licences: z.array(SpdxId).max(20).default([]),
 });
@@ -52,7 +52,7 @@ export const ModelVersionInput = z.strictObject({
     .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'must be letters, digits, ".", "_", "+" or "-"'),
   /** Release ids of the pool this version was trained on: its provenance. */
   trained_on: z.array(z.string().min(1).max(128)).max(100).default([]),
-  notes: z.string().max(5000).default(''),
+  notes: Text.max(5000).default(''),
 });
 export type ModelVersionInput = z.infer<typeof ModelVersionInput>;
 

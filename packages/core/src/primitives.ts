@@ -43,3 +43,10 @@ export type Span = z.infer<typeof Span>;
 export const MAX_MESSAGE_CHARS = 200_000;
 /** Longest free text of a critique, note or guideline, in characters. */
 export const MAX_TEXT_CHARS = 20_000;
+
+/**
+ * Free text as people and programs send it. A lone UTF-16 surrogate (text cut inside an emoji)
+ * becomes U+FFFD: SQLite and PostgreSQL would otherwise store it differently.
+ * @example Text.parse('cut \ud83d') // 'cut \ufffd'
+ */
+export const Text = z.string().overwrite((s) => s.toWellFormed());

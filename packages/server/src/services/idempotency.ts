@@ -1,7 +1,6 @@
-import type { Transaction } from 'kysely';
 import { AppError } from '../errors.js';
 import { findIdempotentResponse, insertIdempotentResponse } from '../store/idempotency-repository.js';
-import type { Schema } from '../store/schema.js';
+import type { Db } from '../store/store.js';
 import { timestamp, type ServiceContext } from './context.js';
 import { principalKey, type Principal } from './principal.js';
 
@@ -26,7 +25,7 @@ export async function idempotentWrite<T>(
   ctx: ServiceContext,
   principal: Principal,
   idem: IdempotencyRequest | undefined,
-  write: (trx: Transaction<Schema>) => Promise<T>,
+  write: (trx: Db) => Promise<T>,
 ): Promise<WriteResult<T>> {
   if (idem === undefined) return { body: await ctx.store.write(write), replayed: false };
   const owner = principalKey(principal);

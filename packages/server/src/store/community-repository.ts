@@ -1,4 +1,5 @@
 import type { Community, RubricQuestion } from '@openfeedback/core';
+import { selectInChunks } from './id-chunks.js';
 import type { Db } from './store.js';
 import type { CommunityTable } from './schema.js';
 import { parseJson, toJson } from './json-column.js';
@@ -43,6 +44,5 @@ export async function listCommunities(db: Db): Promise<CommunityTable[]> {
 }
 
 export async function findCommunitiesByIds(db: Db, ids: readonly string[]): Promise<CommunityTable[]> {
-  if (ids.length === 0) return [];
-  return db.selectFrom('communities').selectAll().where('id', 'in', [...ids]).execute();
+  return selectInChunks(ids, (chunk) => db.selectFrom('communities').selectAll().where('id', 'in', chunk).execute());
 }

@@ -1,4 +1,5 @@
 import type { Conversation, Message, PoolFilter, RecordStatus } from '@openfeedback/core';
+import { selectInChunks } from './id-chunks.js';
 import type { Db } from './store.js';
 import type { ConversationTable, MessageTable } from './schema.js';
 import { olderThan, type Keyset } from './keyset.js';
@@ -57,18 +58,15 @@ export async function listMessages(db: Db, conversationId: string): Promise<Mess
 }
 
 export async function findMessages(db: Db, ids: readonly string[]): Promise<MessageTable[]> {
-  if (ids.length === 0) return [];
-  return db.selectFrom('messages').selectAll().where('id', 'in', [...ids]).execute();
+  return selectInChunks(ids, (chunk) => db.selectFrom('messages').selectAll().where('id', 'in', chunk).execute());
 }
 
 /** Which of these ids are already taken, by messages anywhere in the pool. */
 export async function existingMessageIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db.selectFrom('messages').select('id').where('id', 'in', [...ids]).execute();
+  const rows = await selectInChunks(ids, (chunk) => db.selectFrom('messages').select('id').where('id', 'in', chunk).execute());
   return new Set(rows.map((r) => r.id));
 }
 
 export async function findConversations(db: Db, ids: readonly string[]): Promise<ConversationTable[]> {
-  if (ids.length === 0) return [];
-  return db.selectFrom('conversations').selectAll().where('id', 'in', [...ids]).execute();
+  return selectInChunks(ids, (chunk) => db.selectFrom('conversations').selectAll().where('id', 'in', chunk).execute());
 }

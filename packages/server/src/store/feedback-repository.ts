@@ -1,4 +1,5 @@
 import type { AnnotatorRole, Feedback, FeedbackFilter, Provenance, RecordStatus } from '@openfeedback/core';
+import { selectInChunks } from './id-chunks.js';
 import type { Db } from './store.js';
 import type { FeedbackTable } from './schema.js';
 import { olderThan, type Keyset } from './keyset.js';
@@ -69,8 +70,7 @@ export async function findFeedback(db: Db, id: string): Promise<FeedbackTable | 
 }
 
 export async function existingFeedbackIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db.selectFrom('feedback').select('id').where('id', 'in', [...ids]).execute();
+  const rows = await selectInChunks(ids, (chunk) => db.selectFrom('feedback').select('id').where('id', 'in', chunk).execute());
   return new Set(rows.map((r) => r.id));
 }
 

@@ -1,8 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type Database from 'better-sqlite3';
 import type { Schema } from './schema.js';
 
-type Job = { run: (trx: Transaction<Schema>) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+type Job = { run: (trx: Kysely<Schema>) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
 
 const MAX_JOBS_PER_COMMIT = 512;
 
@@ -22,7 +22,7 @@ export class GroupCommit {
     private readonly raw: Database.Database,
   ) {}
 
-  run<T>(write: (trx: Transaction<Schema>) => Promise<T>): Promise<T> {
+  run<T>(write: (trx: Kysely<Schema>) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ run: write, resolve: resolve as (v: unknown) => void, reject });
       if (!this.#flushing) {
@@ -38,18 +38,28 @@ export class GroupCommit {
       const jobs = this.#queue.splice(0, MAX_JOBS_PER_COMMIT);
       const outcomes: { ok: boolean; value: unknown }[] = [];
       try {
-        await this.db.transaction().execute(async (trx) => {
-          for (const job of jobs) {
-            // Raw savepoint statements: this connection is held by the transaction, so nothing interleaves.
-            this.raw.exec('SAVEPOINT job');
-            try {
-              const value = await job.run(trx);
-              this.raw.exec('RELEASE job');
-              outcomes.push({ ok: true, value });
-            } catch (e) {
-              this.raw.exec('ROLLBACK TO job; RELEASE job');
-              outcomes.push({ ok: false, value: e });
+        // The connection is held for the whole group, so the raw statements below cannot interleave
+        // with anyone's queries. BEGIN IMMEDIATE takes the write lock up front (waiting up to the busy
+        // timeout): with a plain BEGIN, a write that reads first fails outright if another process
+        // commits in between (found by test/store-contract.test.ts).
+        await this.db.connection().execute(async (conn) => {
+          this.raw.exec('BEGIN IMMEDIATE');
+          try {
+            for (const job of jobs) {
+              this.raw.exec('SAVEPOINT job');
+              try {
+                const value = await job.run(conn);
+                this.raw.exec('RELEASE job');
+                outcomes.push({ ok: true, value });
+              } catch (e) {
+                this.raw.exec('ROLLBACK TO job; RELEASE job');
+                outcomes.push({ ok: false, value: e });
+              }
             }
+            this.raw.exec('COMMIT');
+          } catch (e) {
+            if (this.raw.inTransaction) this.raw.exec('ROLLBACK');
+            throw e;
           }
         });
       } catch (e) {

@@ -1,4 +1,5 @@
 import type { Model, ModelVersion } from '@openfeedback/core';
+import { selectInChunks } from './id-chunks.js';
 import type { Db } from './store.js';
 import type { ModelTable, ModelVersionTable } from './schema.js';
 import { parseJson, toJson } from './json-column.js';
@@ -51,11 +52,9 @@ export async function listModelVersions(db: Db, modelId: string): Promise<ModelV
 }
 
 export async function findModelsByIds(db: Db, ids: readonly string[]): Promise<ModelTable[]> {
-  if (ids.length === 0) return [];
-  return db.selectFrom('models').selectAll().where('id', 'in', [...ids]).execute();
+  return selectInChunks(ids, (chunk) => db.selectFrom('models').selectAll().where('id', 'in', chunk).execute());
 }
 
 export async function findModelVersionsByIds(db: Db, ids: readonly string[]): Promise<ModelVersionTable[]> {
-  if (ids.length === 0) return [];
-  return db.selectFrom('model_versions').selectAll().where('id', 'in', [...ids]).execute();
+  return selectInChunks(ids, (chunk) => db.selectFrom('model_versions').selectAll().where('id', 'in', chunk).execute());
 }

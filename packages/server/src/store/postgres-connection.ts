@@ -18,6 +18,9 @@ export async function openPostgres(url: string, poolSize: number) {
     await admin.connect();
     try {
       await admin.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    } catch (e) {
+      // Two processes creating the same schema at once: IF NOT EXISTS is not atomic in PostgreSQL.
+      if (!['23505', '42P06'].includes((e as { code?: string }).code ?? '')) throw e;
     } finally {
       await admin.end();
     }

@@ -1,4 +1,4 @@
-import { Kysely, Migrator, type Transaction } from 'kysely';
+import { Kysely, Migrator, sql, type Transaction } from 'kysely';
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import { GroupCommit } from './group-commit.js';
@@ -22,7 +22,7 @@ export interface Store {
    * share one commit (GroupCommit); on PostgreSQL each gets its own transaction from the pool.
    * `work` must use only `trx`: on SQLite a query on `db` inside it would wait for itself.
    */
-  write<T>(work: (trx: Transaction<Schema>) => Promise<T>): Promise<T>;
+  write<T>(work: (trx: Db) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -59,10 +59,35 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
   return { kind: 'sqlite', db, raw: { kind: 'sqlite', database: raw }, write: (work) => group.run(work), close: () => db.destroy() };
 }
 
-/** Brings the schema up to date; returns the names of the migrations it ran. */
+/**
+ * Brings the schema up to date; returns the names of the migrations it ran. Safe when several
+ * processes start at once: on PostgreSQL Kysely takes its migration lock (kept in the pool's own
+ * schema, or it would find another schema's tables and skip creating its own); on SQLite, which has
+ * no such lock, the whole migration runs in one BEGIN IMMEDIATE transaction.
+ */
 export async function migrateToLatest(store: Store): Promise<string[]> {
-  const migrator = new Migrator({ db: store.db, provider: migrationProvider });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  const migrationTableSchema = store.raw.kind === 'postgres' ? (store.raw.schema ?? (await currentSchema(store))) : undefined;
+  const migrator = new Migrator({ db: store.db, provider: migrationProvider, ...(migrationTableSchema !== undefined && { migrationTableSchema }) });
+  const run = async () => {
+    const { error, results } = await migrator.migrateToLatest();
+    if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  };
+  if (store.raw.kind === 'postgres') return run();
+  // One connection underneath: these statements and Kysely's queries share the transaction.
+  const raw = store.raw.database;
+  raw.exec('BEGIN IMMEDIATE');
+  try {
+    const ran = await run();
+    raw.exec('COMMIT');
+    return ran;
+  } catch (e) {
+    if (raw.inTransaction) raw.exec('ROLLBACK');
+    throw e;
+  }
+}
+
+async function currentSchema(store: Store): Promise<string> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
+  return rows[0]!.schema;
 }
