@@ -174,6 +174,12 @@ describe.each(TEST_DATABASES)('API journeys on $name', (database) => {
     const second = (await send()).json();
     expect(second).toMatchObject({ conversations: 0, feedback: 0, duplicates: 2, rejected: 4 });
     expect(await count(t, 'feedback')).toBe(before);
+    // Someone else sending lines with ids that are mine: refused, not counted as their duplicates.
+    const other = await signUp(t.app);
+    const otherKey = (await other.request('POST', '/v1/api-keys', { name: 'importer', scopes: ['ingest'] })).json().key as string;
+    const taken = await t.app.inject({ method: 'POST', url: '/v1/ingest', headers: { authorization: `Bearer ${otherKey}`, 'content-type': 'application/x-ndjson' }, payload: body.split('\n').slice(0, 2).join('\n') });
+    expect(taken.json()).toMatchObject({ conversations: 0, feedback: 0, duplicates: 0, rejected: 2 });
+    expect(taken.json().errors.map((e: { code: string; field: string }) => [e.code, e.field])).toEqual([['conflict', 'id'], ['invalid_reference', 'conversation_id']]);
     const wrongType = await t.app.inject({ method: 'POST', url: '/v1/ingest', headers: { authorization: `Bearer ${key}`, 'content-type': 'text/csv' }, payload: 'a,b' });
     expect(wrongType.json().error.code).toBe('unsupported_media_type');
   });

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ERROR_CATALOGUE, type ErrorCode } from '../errors.js';
+import { isUniqueViolation } from '../store/database-errors.js';
 
 /** The one JSON shape of every error response. */
 export function errorBody(code: ErrorCode, message: string, field?: string) {
@@ -26,6 +27,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (error instanceof AppError) {
       request.log.debug({ code: error.code, field: error.field }, error.message);
       return reply.status(error.status).send(errorBody(error.code, error.message, error.field));
+    }
+    if (isUniqueViolation(error)) {
+      return reply.status(409).send(errorBody('conflict', 'another request created the same record at the same moment; read it, or retry'));
     }
     const mapped = error.code === undefined ? undefined : FASTIFY_CODES[error.code];
     if (mapped !== undefined) return reply.status(ERROR_CATALOGUE[mapped].status).send(errorBody(mapped, error.message));

@@ -3,7 +3,8 @@ import { ConversationInput, FeedbackInput, referencedMessageIds, type RubricQues
 import { AppError } from '../errors.js';
 import { findCommunitiesByIds, toCommunity } from '../store/community-repository.js';
 import { findConversation, findConversations, findMessages } from '../store/conversation-repository.js';
-import { existingFeedbackIds, insertFeedback, toFeedbackRow } from '../store/feedback-repository.js';
+import { feedbackOwners, insertFeedback, toFeedbackRow } from '../store/feedback-repository.js';
+import { isUniqueViolation } from '../store/database-errors.js';
 import type { FeedbackTable } from '../store/schema.js';
 import type { Db } from '../store/store.js';
 import { requireActiveConsent } from './consent.js';
@@ -11,7 +12,7 @@ import { timestamp, type ServiceContext } from './context.js';
 import { insertNewConversation, NATIVE_SOURCE } from './conversations.js';
 import { buildFeedback } from './feedback-rules.js';
 import { requireScope, type Principal } from './principal.js';
-import { fieldOfIssue } from './validation.js';
+import { fieldOfIssue, pathToNul } from './validation.js';
 import { canReadContribution } from './visibility.js';
 
 /** One line of a bulk NDJSON body: a conversation (with its messages) or a feedback event. */
@@ -76,11 +77,11 @@ export async function ingestLines(ctx: ServiceContext, principal: Principal, lin
     if ('code' in parsed) reject(line, parsed);
     else batch.push(parsed);
     if (batch.length >= BATCH_LINES) {
-      await writeBatch(ctx, principal, batch, report, reject);
+      tallyInto(report, reject, await writeBatch(ctx, principal, batch));
       batch = [];
     }
   }
-  if (batch.length > 0) await writeBatch(ctx, principal, batch, report, reject);
+  if (batch.length > 0) tallyInto(report, reject, await writeBatch(ctx, principal, batch));
   // Within a batch, lines that fail to parse are found before those that fail to fit the pool.
   report.errors.sort((a, b) => a.line - b.line);
   return report;
@@ -93,6 +94,8 @@ function parseLine(text: string, line: number): Parsed | LineError {
   } catch {
     return { code: 'invalid_json', message: 'the line is not valid JSON' };
   }
+  const nul = pathToNul(json);
+  if (nul !== undefined) return { code: 'validation_failed', message: `${nul}: must not contain the NUL character (U+0000)`, field: nul };
   const head = IngestLine.safeParse(json);
   if (!head.success) return validationError(head.error);
   if (head.data.type === 'conversation') {
@@ -110,34 +113,60 @@ function validationError(error: z.ZodError) {
   return { code: 'validation_failed', message: issue.message, field: fieldOfIssue(issue) };
 }
 
-async function writeBatch(
-  ctx: ServiceContext,
-  principal: Principal,
-  batch: readonly Parsed[],
-  report: IngestReport,
-  reject: (line: number, e: LineError) => void,
-): Promise<void> {
-  await ctx.store.write(async (trx) => {
-    // Checked in every batch's transaction: a withdrawal during a long upload stops it at the next batch.
-    const consent = await requireActiveConsent(trx, principal.contributorId);
-    for (const item of batch) {
-      if (item.type !== 'conversation') continue;
-      try {
-        if (item.input.id !== undefined && (await isOwnDuplicate(trx, item.input.id, principal.contributorId))) {
-          report.duplicates++;
-          continue;
-        }
-        const c = await insertNewConversation(ctx, trx, principal.contributorId, item.input, NATIVE_SOURCE);
-        report.conversations++;
-        report.messages += c.messages.length;
-      } catch (e) {
-        if (!(e instanceof AppError)) throw e;
-        reject(item.line, e);
+/** What one batch did; added to the report only once its transaction has committed. */
+interface Tally {
+  conversations: number;
+  messages: number;
+  feedback: number;
+  duplicates: number;
+  rejected: { line: number; error: LineError }[];
+}
+
+function tallyInto(report: IngestReport, reject: (line: number, e: LineError) => void, t: Tally): void {
+  report.conversations += t.conversations;
+  report.messages += t.messages;
+  report.feedback += t.feedback;
+  report.duplicates += t.duplicates;
+  for (const r of t.rejected) reject(r.line, r.error);
+}
+
+/**
+ * Writes one batch in one transaction. If another upload committed the same ids meanwhile (a unique
+ * index refuses the insert), the batch runs once more: it then finds those ids and counts them as
+ * duplicates, so sending one file twice at once is as harmless as sending it twice.
+ */
+async function writeBatch(ctx: ServiceContext, principal: Principal, batch: readonly Parsed[]): Promise<Tally> {
+  const attempt = () => ctx.store.write((trx) => writeBatchIn(ctx, trx, principal, batch));
+  try {
+    return await attempt();
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    return attempt();
+  }
+}
+
+async function writeBatchIn(ctx: ServiceContext, trx: Db, principal: Principal, batch: readonly Parsed[]): Promise<Tally> {
+  const tally: Tally = { conversations: 0, messages: 0, feedback: 0, duplicates: 0, rejected: [] };
+  // Checked in every batch's transaction: a withdrawal during a long upload stops it at the next batch.
+  const consent = await requireActiveConsent(trx, principal.contributorId);
+  for (const item of batch) {
+    if (item.type !== 'conversation') continue;
+    try {
+      if (item.input.id !== undefined && (await isOwnDuplicate(trx, item.input.id, principal.contributorId))) {
+        tally.duplicates++;
+        continue;
       }
+      const c = await insertNewConversation(ctx, trx, principal.contributorId, item.input, NATIVE_SOURCE);
+      tally.conversations++;
+      tally.messages += c.messages.length;
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      tally.rejected.push({ line: item.line, error: e });
     }
-    const events = batch.filter((b): b is Extract<Parsed, { type: 'feedback' }> => b.type === 'feedback');
-    if (events.length > 0) await writeFeedbackBatch(ctx, trx, principal, consent, events, report, reject);
-  });
+  }
+  const events = batch.filter((b): b is Extract<Parsed, { type: 'feedback' }> => b.type === 'feedback');
+  if (events.length > 0) await writeFeedbackBatch(ctx, trx, principal, consent, events, tally);
+  return tally;
 }
 
 async function isOwnDuplicate(trx: Db, id: string, contributorId: string): Promise<boolean> {
@@ -154,26 +183,27 @@ async function writeFeedbackBatch(
   principal: Principal,
   consent: { id: string; licence: string },
   events: readonly Extract<Parsed, { type: 'feedback' }>[],
-  report: IngestReport,
-  reject: (line: number, e: LineError) => void,
+  tally: Tally,
 ): Promise<void> {
   const conversations = new Map((await findConversations(trx, [...new Set(events.map((e) => e.input.conversation_id))])).map((c) => [c.id, c] as const));
   const messages = new Map((await findMessages(trx, [...new Set(events.flatMap((e) => referencedMessageIds(e.input)))])).map((m) => [m.id, m] as const));
-  const taken = await existingFeedbackIds(trx, events.flatMap((e) => (e.input.id === undefined ? [] : [e.input.id])));
+  const owners = await feedbackOwners(trx, events.flatMap((e) => (e.input.id === undefined ? [] : [e.input.id])));
   const rubrics = await loadRubrics(trx, [...conversations.values()].map((c) => c.community_id));
   const now = timestamp(ctx);
   const rows: FeedbackTable[] = [];
   const seen = new Set<string>();
   for (const { line, input } of events) {
     try {
-      const id = input.id ?? ctx.newId();
-      if (taken.has(id) || seen.has(id)) {
-        report.duplicates++;
-        continue;
-      }
       const conversation = conversations.get(input.conversation_id);
       if (conversation === undefined || !canReadContribution(principal, conversation.contributor_id)) {
         throw new AppError('invalid_reference', 'no such conversation', 'conversation_id');
+      }
+      const id = input.id ?? ctx.newId();
+      const owner = owners.get(id);
+      if (owner !== undefined && owner !== principal.contributorId) throw new AppError('conflict', `a feedback event with id "${id}" exists`, 'id');
+      if (owner !== undefined || seen.has(id)) {
+        tally.duplicates++;
+        continue;
       }
       const feedback = buildFeedback(input, {
         id,
@@ -188,11 +218,11 @@ async function writeFeedbackBatch(
       rows.push(toFeedbackRow(feedback, consent.id));
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
-      reject(line, e);
+      tally.rejected.push({ line, error: e });
     }
   }
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) await insertFeedback(trx, rows.slice(i, i + INSERT_CHUNK));
-  report.feedback += rows.length;
+  tally.feedback += rows.length;
 }
 
 async function loadRubrics(trx: Db, communityIds: readonly (string | null)[]): Promise<Map<string, RubricQuestion[]>> {

@@ -1,3 +1,4 @@
+import { Id, Timestamp } from '@openfeedback/core';
 import type { Keyset } from '../store/keyset.js';
 import { AppError } from '../errors.js';
 
@@ -10,8 +11,8 @@ export function decodeCursor(cursor: string | undefined): Keyset | undefined {
   if (cursor === undefined) return undefined;
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
-      return { created_at: value[0], id: value[1] };
+    if (Array.isArray(value) && value.length === 2 && Timestamp.safeParse(value[0]).success && Id.safeParse(value[1]).success) {
+      return { created_at: value[0] as string, id: value[1] as string };
     }
   } catch {
     // fall through to the error below

@@ -100,3 +100,9 @@ export async function listFeedback(
 export async function deleteFeedbackRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom('feedback').where('id', '=', id).execute();
 }
+
+/** Who gave each of these events, for the ids that exist. */
+export async function feedbackOwners(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  const rows = await selectInChunks(ids, (chunk) => db.selectFrom('feedback').select(['id', 'contributor_id']).where('id', 'in', chunk).execute());
+  return new Map(rows.map((r) => [r.id, r.contributor_id] as const));
+}
