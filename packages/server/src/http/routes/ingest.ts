@@ -33,7 +33,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
         description: [
           'Send `Content-Type: application/x-ndjson`, one JSON object per line:',
           '`{"type":"conversation", …ConversationInput}` or `{"type":"feedback", …FeedbackInput}`.',
-          'Lines are written in batches of 2,000 (one transaction each); a bad line is reported by number and reason',
+          'Lines are written in batches of 5,000 (one transaction each); a bad line is reported by number and reason',
           'and the rest go in. Give conversations, messages and events your own `id`s: re-sending a file then adds nothing',
           '(those lines count as `duplicates`). Needs the `ingest` scope and active consent.',
         ].join(' '),
