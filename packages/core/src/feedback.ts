@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, LanguageTag, MAX_TEXT_CHARS, Span, Text, Timestamp } from './primitives.js';
+import { Id, MAX_TEXT_CHARS, Span, Text, Timestamp } from './primitives.js';
 import { RecordStatus } from './conversation.js';
 
 /** The methodology this server's feedback forms follow; bump it when the questions or scales change. */

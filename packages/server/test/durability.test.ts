@@ -157,7 +157,6 @@ async function streamThenKill(server: Server, apiKey: string, make: (n: number) 
   server.child.kill('SIGKILL');
   await Promise.all(workers);
   await server.exited;
-  const acked = sent.filter((s) => s.ack !== undefined);
   const rejected = sent.filter((s) => s.rejected !== undefined);
   const unanswered = sent.filter((s) => s.error !== undefined);
   expect(rejected.map((s) => `${s.rejected!.status} ${JSON.stringify(s.rejected!.body)}`).slice(0, 3), 'non-2xx answers under load').toEqual([]);

@@ -8,7 +8,7 @@ import type { ServiceContext } from '../services/context.js';
 import { principalKey } from '../services/principal.js';
 import { installAuthentication } from './authenticate.js';
 import { AppError } from '../errors.js';
-import { errorBody, frameworkErrors, installErrorHandler } from './error-handler.js';
+import { frameworkErrors, installErrorHandler } from './error-handler.js';
 import { accountRoutes } from './routes/accounts.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { communityRoutes } from './routes/communities.js';
