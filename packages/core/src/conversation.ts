@@ -28,6 +28,8 @@ export const Message = z.object({
   content: z.string(),
   model_id: Id.nullable(),
   model_version_id: Id.nullable(),
+  /** The model that wrote it as an imported source names it, when that is not a registered model. */
+  model_name: z.string().nullable(),
   contributor_id: Id.nullable(),
   language: z.string().nullable(),
   status: RecordStatus,
@@ -51,7 +53,10 @@ export const Conversation = z.object({
   contributor_id: Id,
   title: z.string().nullable(),
   language: z.string().nullable(),
+  /** Where it came from: `openfeedback` for conversations held here, else the imported dataset. */
   source: z.string(),
+  /** The licence of an imported conversation's dataset; null for conversations held here (each contribution carries its own). */
+  licence: z.string().nullable(),
   status: RecordStatus,
   created_at: Timestamp,
   updated_at: Timestamp,

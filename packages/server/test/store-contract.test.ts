@@ -30,6 +30,7 @@ import {
   type RecordStatus,
 } from '@openfeedback/core';
 import { migrateToLatest, openStore, type Store } from '../src/store/store.js';
+
 import { migrationProvider } from '../src/store/migrations/index.js';
 import type { ConversationTable, FeedbackTable } from '../src/store/schema.js';
 import type { Keyset } from '../src/store/keyset.js';
@@ -95,6 +96,9 @@ import {
   toApiKey,
 } from '../src/store/credential-repository.js';
 import { POSTGRES_AVAILABLE, POSTGRES_TEST_DATABASE, SQLITE_TEST_DATABASE, TEST_DATABASES, type TestDatabase } from './support/databases.js';
+
+/** Every migration the code holds, in order: a fresh database runs them all, once. */
+const ALL_MIGRATIONS = Object.keys(await migrationProvider.getMigrations()).sort();
 
 // ---------------------------------------------------------------------------------------------------------
 // Databases
@@ -304,6 +308,7 @@ function newConversation(contributorId: string, over: Partial<Conversation> = {}
     title: 'Qual é a capital? 🏛️',
     language: 'pt-PT',
     source: 'chat',
+    licence: null,
     status: 'active',
     created_at: at(5000),
     updated_at: at(5000),
@@ -318,6 +323,7 @@ function newMessage(conversationId: string, over: Partial<Message> = {}): Messag
     parent_id: null,
     role: 'user',
     content: 'Olá!',
+    model_name: null,
     model_id: null,
     model_version_id: null,
     contributor_id: null,
@@ -596,7 +602,7 @@ describe.each(TEST_DATABASES)('store contract on $name', (database) => {
       const store = await openStore(url);
       const again = await openStore(url);
       try {
-        expect(await migrateExplained(store)).toEqual(['0001-initial']);
+        expect(await migrateExplained(store)).toEqual(ALL_MIGRATIONS);
         for (const table of TABLES) {
           const row = await store.db.selectFrom(table).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
           expect(Number(row.n), `${table} exists and is empty`).toBe(0);
@@ -616,7 +622,7 @@ describe.each(TEST_DATABASES)('store contract on $name', (database) => {
       const a = await openStore(first.url);
       const b = await openStore(second.url);
       try {
-        expect(await migrateToLatest(a)).toEqual(['0001-initial']);
+        expect(await migrateToLatest(a)).toEqual(ALL_MIGRATIONS);
         let ran: string[] | Error;
         try {
           ran = await migrateToLatest(b);
@@ -630,7 +636,7 @@ describe.each(TEST_DATABASES)('store contract on $name', (database) => {
             '(PostgresIntrospector.getTables) unless migrationTableSchema is set, skips creating them in this schema, then ' +
             'queries them through search_path: "relation kysely_migration_lock does not exist". Fix: in migrateToLatest pass ' +
             'migrationTableSchema: store.raw.schema when it is set.',
-        ).toEqual(['0001-initial']);
+        ).toEqual(ALL_MIGRATIONS);
         await insertContributor(b.db, newContributor());
         expect(await countContributors(b.db)).toBe(1);
         expect(await countContributors(a.db), 'the two databases are separate').toBe(0);
@@ -655,7 +661,7 @@ describe.each(TEST_DATABASES)('store contract on $name', (database) => {
             'is a no-op, it assumes one connection) and its transaction is a deferred BEGIN, so the processes race to CREATE TABLE ' +
             '("table contributors already exists"). Fix: take the write lock (BEGIN IMMEDIATE) before reading the migration table.',
         ).toEqual([]);
-        expect(results.flatMap((r) => JSON.parse(r) as string[])).toEqual(['0001-initial']);
+        expect(results.flatMap((r) => JSON.parse(r) as string[])).toEqual(ALL_MIGRATIONS);
         const store = await openStore(url);
         expect(await migrateToLatest(store)).toEqual([]);
         await store.close();

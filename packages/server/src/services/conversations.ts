@@ -61,6 +61,7 @@ export async function insertNewConversation(
     title: input.title ?? null,
     language: input.language ?? null,
     source,
+    licence: null,
     status: 'active',
     created_at: now,
     updated_at: now,

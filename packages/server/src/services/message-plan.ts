@@ -38,6 +38,7 @@ export async function planMessages(db: Db, newId: () => string, target: PlanTarg
       content: m.content,
       model_id: m.model_id ?? null,
       model_version_id: m.model_version_id ?? null,
+      model_name: null,
       contributor_id: m.role === 'user' ? target.authorId : null,
       language: m.language ?? target.language,
       status: 'active',

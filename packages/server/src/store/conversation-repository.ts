@@ -9,7 +9,20 @@ export function toConversation(row: ConversationTable): Conversation {
 }
 
 export function toMessage(row: MessageTable): Message {
-  return { ...row, role: row.role as Message['role'], status: row.status as RecordStatus };
+  return {
+    id: row.id,
+    conversation_id: row.conversation_id,
+    parent_id: row.parent_id,
+    role: row.role as Message['role'],
+    content: row.content,
+    model_id: row.model_id,
+    model_version_id: row.model_version_id,
+    model_name: row.model_name,
+    contributor_id: row.contributor_id,
+    language: row.language,
+    status: row.status as RecordStatus,
+    created_at: row.created_at,
+  };
 }
 
 export async function insertConversation(db: Db, c: Conversation): Promise<void> {
@@ -48,7 +61,8 @@ export async function listConversations(
   return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
 
-export async function insertMessages(db: Db, messages: readonly Message[]): Promise<void> {
+/** `source_meta` (JSON) is set by imports only. */
+export async function insertMessages(db: Db, messages: readonly (Message & { source_meta?: string | null })[]): Promise<void> {
   if (messages.length === 0) return;
   await db.insertInto('messages').values([...messages]).execute();
 }

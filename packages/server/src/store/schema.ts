@@ -14,6 +14,8 @@ export interface ContributorTable {
   expertise: string; // JSON Expertise[]
   trust: number;
   created_at: string;
+  /** null for accounts of this server; the dataset's name for people of an imported dataset. */
+  source: string | null;
 }
 
 export interface SessionTable {
@@ -89,6 +91,8 @@ export interface ConversationTable {
   status: string;
   created_at: string;
   updated_at: string;
+  /** The licence of an imported conversation's source; null for conversations typed here. */
+  licence: string | null;
 }
 
 export interface MessageTable {
@@ -103,6 +107,10 @@ export interface MessageTable {
   language: string | null;
   status: string;
   created_at: string;
+  /** The model an imported source names, when it is not a registered model. */
+  model_name: string | null;
+  /** JSON: fields of an imported source the pool has no column for, kept for faithful re-export. */
+  source_meta: string | null;
 }
 
 export interface FeedbackTable {
