@@ -30,7 +30,6 @@ import {
   type RecordStatus,
 } from '@openfeedback/core';
 import { migrateToLatest, openStore, type Store } from '../src/store/store.js';
-
 import { migrationProvider } from '../src/store/migrations/index.js';
 import type { ConversationTable, FeedbackTable } from '../src/store/schema.js';
 import type { Keyset } from '../src/store/keyset.js';
