@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '@openfeedback/server';
 import { adminCommand } from './commands/admin.js';
+import { exportCommand } from './commands/export.js';
+import { importCommand } from './commands/import.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
 import { statsCommand } from './commands/stats.js';
@@ -19,11 +21,18 @@ export function buildProgram(): Command {
   program.addCommand(migrateCommand());
   program.addCommand(adminCommand());
   program.addCommand(statsCommand());
+  program.addCommand(importCommand());
+  program.addCommand(exportCommand());
   return program;
 }
 
 /** Runs the command line; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // `openfeedback export … | head`: a reader that stops early is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   try {
     await buildProgram().parseAsync(argv);
     return 0;

@@ -128,15 +128,21 @@ const recordMeta = {
 
 const nullableMessage = { message_id: Id.nullable() };
 
+/**
+ * Imported datasets publish some feedback as counts (OpenAssistant: "+1" × 3, a label's mean over
+ * 4 raters); such an event stands for `count` people. Absent on events given here (one person each).
+ */
+const aggregate = { count: z.int().min(1).optional() };
+
 /** A stored feedback event as the API returns it. */
 export const Feedback = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('thumbs'), ...recordMeta, ...kindFields.thumbs }),
-  z.object({ kind: z.literal('rating'), ...recordMeta, ...kindFields.rating, ...nullableMessage, question_id: z.string().nullable(), scale_min: z.int(), scale_max: z.int() }),
+  z.object({ kind: z.literal('thumbs'), ...recordMeta, ...kindFields.thumbs, ...aggregate }),
+  z.object({ kind: z.literal('rating'), ...recordMeta, ...kindFields.rating, ...nullableMessage, question_id: z.string().nullable(), scale_min: z.number(), scale_max: z.number(), ...aggregate }),
   z.object({ kind: z.literal('pairwise'), ...recordMeta, ...kindFields.pairwise }),
   z.object({ kind: z.literal('ranking'), ...recordMeta, ...kindFields.ranking, ...nullableMessage }),
   z.object({ kind: z.literal('correction'), ...recordMeta, ...kindFields.correction }),
   z.object({ kind: z.literal('critique'), ...recordMeta, ...kindFields.critique, ...nullableMessage, span: Span.nullable(), sentiment: z.number().nullable() }),
-  z.object({ kind: z.literal('flag'), ...recordMeta, ...kindFields.flag, ...nullableMessage, note: z.string().nullable() }),
+  z.object({ kind: z.literal('flag'), ...recordMeta, ...kindFields.flag, ...nullableMessage, note: z.string().nullable(), ...aggregate }),
   z.object({ kind: z.literal('regenerate'), ...recordMeta, ...kindFields.regenerate }),
   z.object({ kind: z.literal('natural'), ...recordMeta, ...kindFields.natural }),
 ]);

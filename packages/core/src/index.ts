@@ -11,3 +11,4 @@ export * from './message-tree.js';
 export * from './feedback.js';
 export * from './listing.js';
 export * from './stats.js';
+export * from './interchange/index.js';

@@ -686,6 +686,37 @@ const ROUTES: RouteSpec[] = [
     },
   },
 
+  // --- interchange ---------------------------------------------------------------------------
+  {
+    route: 'POST /v1/imports/:format',
+    // Importing a dataset attests its licence: admins only. A fresh source each time, so each import adds one.
+    request: () => {
+      const source = fresh('authz');
+      return {
+        url: `/v1/imports/sharegpt?licence=CC0-1.0&source=${source}`,
+        body: JSON.stringify({ id: 'c1', conversations: [{ from: 'human', value: 'Hi' }, { from: 'gpt', value: 'Hello' }] }),
+        headers: { 'content-type': 'application/x-ndjson' },
+      };
+    },
+    expect: adminsOnly(200),
+    verify: async ({ res, req }) => {
+      expect(res.json()).toMatchObject({ conversations: { imported: 1 }, messages: { imported: 2 } });
+      const source = new URL(req.url, 'http://x').searchParams.get('source')!;
+      const rows = await w.t.ctx.store.db.selectFrom('conversations').select(['id', 'licence']).where('source', '=', source).execute();
+      expect(rows).toEqual([{ id: `${source}:c1`, licence: 'CC0-1.0' }]);
+    },
+  },
+  {
+    route: 'GET /v1/exports/:view',
+    // The feedback view, asking for the owner's: like the listings, only reviewers get someone else's.
+    request: () => ({ url: `/v1/exports/feedback?contributor_id=${w.person.owner.id}` }),
+    expect: { ...everyone(200), anonymous: 401, ownerWriteKey: 403 },
+    verify: async (args) => {
+      const items = args.res.body.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { id: string; contributor_id: string });
+      await verifyListing('feedback')({ ...args, res: { ...args.res, json: () => ({ items }) } as typeof args.res });
+    },
+  },
+
   // --- last: withdrawing consent marks the caller's contributions withdrawn ----------------------
   {
     route: 'DELETE /v1/consent',

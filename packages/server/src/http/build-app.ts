@@ -17,6 +17,7 @@ import { conversationRoutes } from './routes/conversations.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { interchangeRoutes } from './routes/interchange.js';
 import { modelRoutes } from './routes/models.js';
 import { statsRoutes } from './routes/stats.js';
 import { zodValidatorCompiler } from './zod-compilers.js';
@@ -84,7 +85,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   });
 
   await app.register(healthRoutes, { ctx, version: API_VERSION });
-  for (const routes of [accountRoutes, apiKeyRoutes, consentRoutes, communityRoutes, modelRoutes, conversationRoutes, feedbackRoutes, ingestRoutes, statsRoutes]) {
+  for (const routes of [accountRoutes, apiKeyRoutes, consentRoutes, communityRoutes, modelRoutes, conversationRoutes, feedbackRoutes, ingestRoutes, interchangeRoutes, statsRoutes]) {
     await app.register(routes, { ctx });
   }
   app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));

@@ -33,3 +33,9 @@ export function requireAdmin(p: Principal, doing: string): void {
   requireRole(p, ['admin'], doing);
   requireScope(p, 'admin');
 }
+
+/**
+ * The operator at the command line (`openfeedback import`, `export`, …): whoever can run the
+ * command can open the database anyway, so it acts as an admin. Never used by the HTTP API.
+ */
+export const OPERATOR: Principal = Object.freeze({ contributorId: 'operator', roles: ['admin'] as const, via: 'session' as const, keyId: null, scopes: null });

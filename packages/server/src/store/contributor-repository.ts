@@ -1,4 +1,5 @@
 import type { Contributor, Demographics, Expertise, Role } from '@openfeedback/core';
+import { selectInChunks } from './id-chunks.js';
 import type { Db } from './store.js';
 import type { ContributorTable } from './schema.js';
 import { parseJson, toJson } from './json-column.js';
@@ -16,7 +17,8 @@ export function toContributor(row: ContributorTable): Contributor {
   };
 }
 
-export async function insertContributor(db: Db, c: Contributor & { password_hash: string | null }): Promise<void> {
+/** `source` names the dataset of an imported person; accounts of this server have none. */
+export async function insertContributor(db: Db, c: Contributor & { password_hash: string | null; source?: string | null }): Promise<void> {
   await db
     .insertInto('contributors')
     .values({
@@ -29,6 +31,7 @@ export async function insertContributor(db: Db, c: Contributor & { password_hash
       expertise: toJson(c.expertise),
       trust: c.trust,
       created_at: c.created_at,
+      source: c.source ?? null,
     })
     .execute();
 }
@@ -64,4 +67,8 @@ export async function listContributors(db: Db, after: string | undefined, limit:
 export async function countContributors(db: Db): Promise<number> {
   const row = await db.selectFrom('contributors').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+export async function findContributorsByIds(db: Db, ids: readonly string[]): Promise<ContributorTable[]> {
+  return selectInChunks(ids, (chunk) => db.selectFrom('contributors').selectAll().where('id', 'in', chunk).execute());
 }

@@ -84,3 +84,8 @@ export async function existingMessageIds(db: Db, ids: readonly string[]): Promis
 export async function findConversations(db: Db, ids: readonly string[]): Promise<ConversationTable[]> {
   return selectInChunks(ids, (chunk) => db.selectFrom('conversations').selectAll().where('id', 'in', chunk).execute());
 }
+
+export async function insertConversationRows(db: Db, conversations: readonly ConversationTable[]): Promise<void> {
+  if (conversations.length === 0) return;
+  await db.insertInto('conversations').values([...conversations]).execute();
+}

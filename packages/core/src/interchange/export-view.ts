@@ -1,0 +1,49 @@
+import type { Conversation, Message } from '../conversation.js';
+import type { Feedback } from '../feedback.js';
+
+/** A conversation with everything an export view reads: its whole tree and its active feedback. */
+export interface ExportBundle {
+  conversation: Conversation;
+  /** In tree order (parents before children). */
+  messages: ExportMessage[];
+  feedback: Feedback[];
+}
+
+export type ExportMessage = Message & {
+  /** Fields an imported source had that the pool has no column for (OpenAssistant's review counts, …). */
+  source_meta: Record<string, unknown> | null;
+};
+
+/**
+ * Column types of the export files. `messages` is a list of `{role, content}` structs (the
+ * conversational layout TRL and the Hugging Face chat templates read); `strings` a list of strings;
+ * `json` a JSON document kept as text.
+ */
+export type ColumnType = 'string' | 'int' | 'double' | 'boolean' | 'timestamp' | 'json' | 'messages' | 'strings';
+
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+  nullable: boolean;
+  description: string;
+}
+
+export interface ViewOptions {
+  /** Preference views: `conversational` (lists of `{role, content}`, the default) or `standard` (plain strings). */
+  form: 'conversational' | 'standard';
+}
+
+/** A training-ready view of the pool: how one conversation (with its feedback) becomes rows. */
+export interface ExportView {
+  name: string;
+  description: string;
+  /** The columns of `form`, in file order. */
+  columns(options: ViewOptions): ColumnSpec[];
+  rows(bundle: ExportBundle, options: ViewOptions): Record<string, unknown>[];
+}
+
+/** A turn as chat templates and TRL read it. */
+export interface ChatTurn {
+  role: string;
+  content: string;
+}

@@ -1,0 +1,19 @@
+import type { Writable } from 'node:stream';
+
+/** Rows as JSON Lines, written in chunks and paced by the stream's backpressure. */
+export async function writeJsonl(rows: AsyncIterable<Record<string, unknown>>, out: Writable): Promise<void> {
+  let buffer = '';
+  const drain = () => new Promise<void>((resolve, reject) => {
+    out.once('drain', resolve);
+    out.once('error', reject);
+  });
+  for await (const row of rows) {
+    buffer += `${JSON.stringify(row)}\n`;
+    if (buffer.length > 1 << 16) {
+      const ok = out.write(buffer);
+      buffer = '';
+      if (!ok) await drain();
+    }
+  }
+  if (buffer !== '' && !out.write(buffer)) await drain();
+}

@@ -1,0 +1,100 @@
+import type { Writable } from 'node:stream';
+import type { ColumnSpec } from '@openfeedback/core';
+import { ByteWriter, parquetWriteRows } from 'hyparquet-writer';
+
+type SchemaElement = Record<string, unknown> & { name: string };
+
+const utf8 = (name: string, required: boolean): SchemaElement => ({ name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: required ? 'REQUIRED' : 'OPTIONAL' });
+
+/**
+ * The Parquet schema of a view: plain columns, and the nested ones as the Hugging Face `datasets`
+ * library and DuckDB read them — `messages` as LIST<STRUCT<role, content>>, `strings` as LIST<STRING>
+ * (the standard three-level list layout).
+ */
+export function parquetSchema(columns: readonly ColumnSpec[]): SchemaElement[] {
+  const schema: SchemaElement[] = [{ name: 'root', num_children: columns.length }];
+  for (const c of columns) {
+    const repetition_type = c.nullable ? 'OPTIONAL' : 'REQUIRED';
+    switch (c.type) {
+      case 'string':
+        schema.push(utf8(c.name, !c.nullable));
+        break;
+      case 'json':
+        schema.push({ name: c.name, type: 'BYTE_ARRAY', converted_type: 'JSON', repetition_type });
+        break;
+      case 'int':
+        schema.push({ name: c.name, type: 'INT32', repetition_type });
+        break;
+      case 'double':
+        schema.push({ name: c.name, type: 'DOUBLE', repetition_type });
+        break;
+      case 'boolean':
+        schema.push({ name: c.name, type: 'BOOLEAN', repetition_type });
+        break;
+      case 'timestamp':
+        schema.push({ name: c.name, type: 'INT64', converted_type: 'TIMESTAMP_MILLIS', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' }, repetition_type });
+        break;
+      case 'messages':
+        schema.push(
+          { name: c.name, converted_type: 'LIST', repetition_type, num_children: 1 },
+          { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+          { name: 'element', repetition_type: 'REQUIRED', num_children: 2 },
+          utf8('role', true),
+          utf8('content', true),
+        );
+        break;
+      case 'strings':
+        schema.push({ name: c.name, converted_type: 'LIST', repetition_type, num_children: 1 }, { name: 'list', repetition_type: 'REPEATED', num_children: 1 }, utf8('element', true));
+        break;
+    }
+  }
+  return schema;
+}
+
+/** Values as the writer wants them: timestamps as Dates, JSON as text. */
+function toParquetRow(columns: readonly ColumnSpec[], row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of columns) {
+    const v = row[c.name];
+    out[c.name] = v === null || v === undefined ? null : c.type === 'timestamp' ? new Date(v as string) : c.type === 'json' && typeof v !== 'string' ? JSON.stringify(v) : v;
+  }
+  return out;
+}
+
+/** Writes to a Node stream a row group at a time, waiting for it to drain: memory stays flat. */
+class StreamWriter extends ByteWriter {
+  constructor(private readonly out: Writable) {
+    super(1 << 20);
+  }
+
+  flush(): Promise<void> {
+    const chunk = Buffer.from(this.getBytes());
+    this.index = 0;
+    return new Promise((resolve, reject) => {
+      if (this.out.write(chunk)) resolve();
+      else {
+        this.out.once('drain', resolve);
+        this.out.once('error', reject);
+      }
+    });
+  }
+
+  override finish(): Promise<void> {
+    return this.flush();
+  }
+}
+
+/** Rows to a Parquet stream, in row groups of `rowGroupSize` rows. */
+export async function writeParquet(rows: AsyncIterable<Record<string, unknown>>, columns: readonly ColumnSpec[], out: Writable, rowGroupSize = 10_000): Promise<void> {
+  async function* converted() {
+    for await (const row of rows) yield toParquetRow(columns, row);
+  }
+  await parquetWriteRows({
+    writer: new StreamWriter(out),
+    rows: converted(),
+    columns: columns.map((c) => ({ name: c.name })),
+    schema: parquetSchema(columns) as never,
+    rowGroupSize,
+    kvMetadata: [{ key: 'created_by', value: 'openfeedback' }],
+  });
+}
