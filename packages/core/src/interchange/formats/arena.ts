@@ -1,0 +1,11 @@
+import type { ImportFormat } from '../imported.js';
+
+/** Chatbot Arena battles (model_a, model_b, winner, conversation_a, conversation_b, judge, …). Not written yet. */
+export const arenaFormat: ImportFormat = {
+  name: 'arena',
+  description: 'Chatbot Arena battles (model_a, model_b, winner, conversation_a, conversation_b, judge, …)',
+  defaultLicence: null,
+  createReader: () => {
+    throw new Error('the arena importer is not written yet');
+  },
+};

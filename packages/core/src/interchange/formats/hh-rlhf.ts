@@ -1,0 +1,11 @@
+import type { ImportFormat } from '../imported.js';
+
+/** Anthropic HH-RLHF pairs ({chosen, rejected} transcripts). Not written yet. */
+export const hhRlhfFormat: ImportFormat = {
+  name: 'hh-rlhf',
+  description: 'Anthropic HH-RLHF pairs ({chosen, rejected} transcripts)',
+  defaultLicence: 'MIT',
+  createReader: () => {
+    throw new Error('the hh-rlhf importer is not written yet');
+  },
+};

@@ -1,0 +1,11 @@
+import type { ImportFormat } from '../imported.js';
+
+/** TRL / LLaMA-Factory preference rows (prompt/chosen/rejected, as strings or conversations). Not written yet. */
+export const preferenceFormat: ImportFormat = {
+  name: 'preference',
+  description: 'TRL / LLaMA-Factory preference rows (prompt/chosen/rejected, as strings or conversations)',
+  defaultLicence: null,
+  createReader: () => {
+    throw new Error('the preference importer is not written yet');
+  },
+};

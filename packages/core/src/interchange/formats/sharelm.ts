@@ -1,0 +1,11 @@
+import type { ImportFormat } from '../imported.js';
+
+/** ShareLM release rows (conversation, model_name, user_id, conversation_metadata.rate). Not written yet. */
+export const shareLmFormat: ImportFormat = {
+  name: 'sharelm',
+  description: 'ShareLM release rows (conversation, model_name, user_id, conversation_metadata.rate)',
+  defaultLicence: null,
+  createReader: () => {
+    throw new Error('the sharelm importer is not written yet');
+  },
+};

@@ -1,0 +1,11 @@
+import type { ExportView } from '../export-view.js';
+
+/** preference pairs with a margin, for reward models. Not written yet. */
+export const rewardView: ExportView = {
+  name: 'reward',
+  description: 'preference pairs with a margin, for reward models',
+  columns: () => [],
+  rows: () => {
+    throw new Error('the reward view is not written yet');
+  },
+};
