@@ -1,3 +1,4 @@
+import { invalidRecord } from '../import-helpers.js';
 import type { ImportFormat } from '../imported.js';
 
 /** Chatbot Arena battles (model_a, model_b, winner, conversation_a, conversation_b, judge, …). Not written yet. */
@@ -5,7 +6,8 @@ export const arenaFormat: ImportFormat = {
   name: 'arena',
   description: 'Chatbot Arena battles (model_a, model_b, winner, conversation_a, conversation_b, judge, …)',
   defaultLicence: null,
-  createReader: () => {
-    throw new Error('the arena importer is not written yet');
-  },
+  createReader: () => ({
+    read: (_record, position) => [invalidRecord(position, 'the arena importer is not written yet')],
+    finish: () => [],
+  }),
 };

@@ -1,3 +1,4 @@
+import { invalidRecord } from '../import-helpers.js';
 import type { ImportFormat } from '../imported.js';
 
 /** Anthropic HH-RLHF pairs ({chosen, rejected} transcripts). Not written yet. */
@@ -5,7 +6,8 @@ export const hhRlhfFormat: ImportFormat = {
   name: 'hh-rlhf',
   description: 'Anthropic HH-RLHF pairs ({chosen, rejected} transcripts)',
   defaultLicence: 'MIT',
-  createReader: () => {
-    throw new Error('the hh-rlhf importer is not written yet');
-  },
+  createReader: () => ({
+    read: (_record, position) => [invalidRecord(position, 'the hh-rlhf importer is not written yet')],
+    finish: () => [],
+  }),
 };

@@ -1,3 +1,4 @@
+import { invalidRecord } from '../import-helpers.js';
 import type { ImportFormat } from '../imported.js';
 
 /** TRL / LLaMA-Factory KTO rows (prompt/completion/label, or messages + label). Not written yet. */
@@ -5,7 +6,8 @@ export const ktoFormat: ImportFormat = {
   name: 'kto',
   description: 'TRL / LLaMA-Factory KTO rows (prompt/completion/label, or messages + label)',
   defaultLicence: null,
-  createReader: () => {
-    throw new Error('the kto importer is not written yet');
-  },
+  createReader: () => ({
+    read: (_record, position) => [invalidRecord(position, 'the kto importer is not written yet')],
+    finish: () => [],
+  }),
 };

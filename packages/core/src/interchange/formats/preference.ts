@@ -1,3 +1,4 @@
+import { invalidRecord } from '../import-helpers.js';
 import type { ImportFormat } from '../imported.js';
 
 /** TRL / LLaMA-Factory preference rows (prompt/chosen/rejected, as strings or conversations). Not written yet. */
@@ -5,7 +6,8 @@ export const preferenceFormat: ImportFormat = {
   name: 'preference',
   description: 'TRL / LLaMA-Factory preference rows (prompt/chosen/rejected, as strings or conversations)',
   defaultLicence: null,
-  createReader: () => {
-    throw new Error('the preference importer is not written yet');
-  },
+  createReader: () => ({
+    read: (_record, position) => [invalidRecord(position, 'the preference importer is not written yet')],
+    finish: () => [],
+  }),
 };

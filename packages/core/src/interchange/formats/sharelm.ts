@@ -1,3 +1,4 @@
+import { invalidRecord } from '../import-helpers.js';
 import type { ImportFormat } from '../imported.js';
 
 /** ShareLM release rows (conversation, model_name, user_id, conversation_metadata.rate). Not written yet. */
@@ -5,7 +6,8 @@ export const shareLmFormat: ImportFormat = {
   name: 'sharelm',
   description: 'ShareLM release rows (conversation, model_name, user_id, conversation_metadata.rate)',
   defaultLicence: null,
-  createReader: () => {
-    throw new Error('the sharelm importer is not written yet');
-  },
+  createReader: () => ({
+    read: (_record, position) => [invalidRecord(position, 'the sharelm importer is not written yet')],
+    finish: () => [],
+  }),
 };
