@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { ColumnSpec } from '@openfeedback/core';
 import { ByteWriter, parquetWriteRows } from 'hyparquet-writer';
@@ -67,16 +68,10 @@ class StreamWriter extends ByteWriter {
     super(1 << 20);
   }
 
-  flush(): Promise<void> {
+  async flush(): Promise<void> {
     const chunk = Buffer.from(this.getBytes());
     this.index = 0;
-    return new Promise((resolve, reject) => {
-      if (this.out.write(chunk)) resolve();
-      else {
-        this.out.once('drain', resolve);
-        this.out.once('error', reject);
-      }
-    });
+    if (!this.out.write(chunk)) await once(this.out, 'drain');
   }
 
   override finish(): Promise<void> {
@@ -84,8 +79,12 @@ class StreamWriter extends ByteWriter {
   }
 }
 
-/** Rows to a Parquet stream, in row groups of `rowGroupSize` rows. */
-export async function writeParquet(rows: AsyncIterable<Record<string, unknown>>, columns: readonly ColumnSpec[], out: Writable, rowGroupSize = 10_000): Promise<void> {
+/**
+ * Rows to a Parquet stream, in row groups of `rowGroupSize` rows. The writer holds a row group in
+ * memory several times over while encoding it: 2,500 rows kept the export of a million events under
+ * 200 MiB (10,000 rows: 345 MiB; bench/export-pool.ts).
+ */
+export async function writeParquet(rows: AsyncIterable<Record<string, unknown>>, columns: readonly ColumnSpec[], out: Writable, rowGroupSize = 2_500): Promise<void> {
   async function* converted() {
     for await (const row of rows) yield toParquetRow(columns, row);
   }
