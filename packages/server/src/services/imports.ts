@@ -55,7 +55,7 @@ export interface ImportReport {
   stopped: boolean;
 }
 
-const CONVERSATIONS_PER_TRANSACTION = 200;
+const CONVERSATIONS_PER_TRANSACTION = 500;
 const ROWS_PER_INSERT = 500;
 const MAX_REPORTED_ERRORS = 1000;
 
