@@ -14,7 +14,7 @@ export function exportCommand(): Command {
   )
     .addOption(new Option('--format <format>', 'jsonl or parquet').choices(['jsonl', 'parquet']).default('jsonl'))
     .addOption(new Option('--out <file>', 'the file to write (default: standard output)'))
-    .addOption(new Option('--form <form>', 'preference views: conversational (lists of {role, content}) or standard (strings)').choices(['conversational', 'standard']).default('conversational'))
+    .addOption(new Option('--form <form>', 'training views (sft, dpo, kto, reward): conversational (lists of {role, content}) or standard (strings)').choices(['conversational', 'standard']).default('conversational'))
     .addOption(new Option('--filter <key=value...>', `select: ${Object.keys(ExportFilter.shape).join(', ')} (e.g. --filter language=pt kind=thumbs)`))
     .option('--progress', 'count rows on standard error while writing')
     .addHelpText('after', `\nViews:\n${EXPORT_VIEWS.map((v) => `  ${v.name.padEnd(14)} ${v.description}`).join('\n')}`)

@@ -29,7 +29,7 @@ export interface ColumnSpec {
 }
 
 export interface ViewOptions {
-  /** Preference views: `conversational` (lists of `{role, content}`, the default) or `standard` (plain strings). */
+  /** Training views (sft, dpo, kto, reward): `conversational` (lists of `{role, content}`, the default) or `standard` (plain strings). */
   form: 'conversational' | 'standard';
 }
 
