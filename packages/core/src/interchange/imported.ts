@@ -61,7 +61,14 @@ export interface SkippedPart {
 
 export type ImportResult =
   | { ok: true; position: number; conversation: ImportedConversation; skipped: SkippedPart[]; notes: string[] }
-  | { ok: false; position: number; code: ImportErrorCode; message: string };
+  | {
+      ok: false;
+      position: number;
+      code: ImportErrorCode;
+      message: string;
+      /** Messages a record held that were left out on purpose, when that left nothing to import (an OpenAssistant tree that is synthetic from its root). */
+      skipped?: SkippedPart[];
+    };
 
 /** Why a record was not imported. */
 export type ImportErrorCode = 'invalid_json' | 'invalid_record' | 'invalid_tree' | 'empty_record';

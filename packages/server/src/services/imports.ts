@@ -105,6 +105,9 @@ export async function importRecords(
   const take = async (results: ImportResult[]): Promise<boolean> => {
     for (const r of results) {
       if (!r.ok) {
+        for (const sk of r.skipped ?? []) report.messages.skipped[sk.reason] = (report.messages.skipped[sk.reason] ?? 0) + sk.messages;
+        // A record whose every message was left out on purpose (a synthetic tree) is counted there, not as a problem.
+        if (r.code === 'empty_record' && (r.skipped?.length ?? 0) > 0) continue;
         report.rejected[r.code] = (report.rejected[r.code] ?? 0) + 1;
         if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push({ file, position: r.position, code: r.code, message: r.message });
         if (options.strict === true) return false;
@@ -176,7 +179,7 @@ async function ensurePeople(ctx: ServiceContext, trx: Db, source: string, conver
   const authors = new Set<string | null>([null]);
   for (const c of conversations) {
     authors.add(c.author);
-    for (const m of c.messages) if (m.role === 'user') authors.add(m.author);
+    for (const m of c.messages) if (m.role === 'user' || m.author !== null) authors.add(m.author);
     for (const f of c.feedback) authors.add(f.author);
   }
   const wanted = new Map([...authors].map((a) => [personId(source, a), a] as const));
@@ -222,7 +225,8 @@ function toRows(c: ImportedConversation, target: Target, now: string) {
     model_id: null,
     model_version_id: null,
     model_name: m.model_name,
-    contributor_id: m.role === 'user' ? personId(target.source, m.author) : null,
+    // People wrote the user turns, and in some datasets (OpenAssistant) the answers too.
+    contributor_id: m.role === 'user' || m.author !== null ? personId(target.source, m.author) : null,
     language: m.language ?? c.language,
     status: 'active',
     created_at: m.created_at ?? conversation.created_at,
@@ -251,6 +255,7 @@ function toFeedback(f: ImportedFeedback, c: ImportedConversation, byId: Map<stri
     updated_at: f.created_at ?? at,
   };
   const { author: _a, annotator_role: _r, created_at: _c, id: _i, ...fields } = f;
-  const valence = f.kind === 'ranking' ? null : valenceOf(f as Parameters<typeof valenceOf>[0]);
+  // A dataset's labels (OpenAssistant's "toxicity", "humor", …) say nothing of their direction: no valence.
+  const valence = f.kind === 'ranking' || (f.kind === 'rating' && f.question_id !== null) ? null : valenceOf(f as Parameters<typeof valenceOf>[0]);
   return Object.assign(common, fields, { valence }) as unknown as Feedback;
 }
