@@ -4,6 +4,8 @@
  */
 import { availableParallelism, cpus } from 'node:os';
 import { benchBulkIngest } from './bulk-ingest.js';
+import { benchExport } from './export-pool.js';
+import { benchImport } from './import-hh-rlhf.js';
 import { benchHttpFeedback } from './http-feedback.js';
 import type { LoadResult } from './support/load.js';
 
@@ -31,3 +33,15 @@ if (ingest.postgresApi !== null && ingest.postgresRaw !== null) {
   console.log(`| PostgreSQL: raw multi-row insert of the same rows, one transaction (ceiling) | ${f(ingest.postgresRaw)} | |`);
   console.log(`| PostgreSQL: POST /v1/ingest | ${f(ingest.postgresApi)} | **${(ingest.postgresApi / ingest.postgresRaw).toFixed(2)}** |`);
 } else console.log('| PostgreSQL | not reachable: skipped | |');
+
+const imported = await benchImport();
+console.log(`\n## Import of HH-RLHF repeated to ${imported.messages.toLocaleString('en')} messages (\`openfeedback import hh-rlhf\`, one process)\n`);
+console.log('| pairs | messages | seconds | messages/s | peak RSS |\n|---:|---:|---:|---:|---:|');
+console.log(`| ${f(imported.pairs)} | ${f(imported.messages)} | ${imported.run.seconds.toFixed(1)} | ${f(imported.messagesPerSecond)} | ${Math.round(imported.run.peakRssMiB)} MiB |`);
+
+const exported = await benchExport();
+console.log(`\n## Export of ${f(exported.events)} feedback events (\`openfeedback export feedback\`, one process)\n`);
+console.log('| format | seconds | peak RSS | file |\n|---|---:|---:|---:|');
+for (const [name, x] of [['JSON Lines', exported.jsonl], ['Parquet', exported.parquet]] as const) {
+  console.log(`| ${name} | ${x.seconds.toFixed(1)} | ${Math.round(x.peakRssMiB)} MiB | ${Math.round(x.mib)} MiB |`);
+}
