@@ -17,12 +17,13 @@ import { runCli, type CliRun } from './support/run-cli.js';
 const EVENTS = Number(process.argv[2] ?? 1_000_000);
 const PER_CONVERSATION = 10;
 
-async function fillPool(db: string): Promise<void> {
+/** A pool of `events` feedback events, 10 to a conversation, written with the store's own inserts. */
+export async function fillPool(db: string, events = EVENTS): Promise<void> {
   const store = await openStore(db, { sqliteSynchronous: 'normal' });
   await migrateToLatest(store);
   const at = '2026-11-28T00:00:00.000Z';
   await insertContributor(store.db, { id: 'bench', handle: 'bench', display_name: null, roles: ['contributor'], demographics: {}, expertise: [], trust: 0.5, created_at: at, password_hash: null });
-  const conversations = EVENTS / PER_CONVERSATION;
+  const conversations = events / PER_CONVERSATION;
   for (let start = 0; start < conversations; start += 1000) {
     await store.write(async (trx) => {
       const convs = [];

@@ -153,8 +153,14 @@ function personId(source: string, author: string | null): string {
 
 async function writeBatch(ctx: ServiceContext, target: Target, conversations: ImportedConversation[], report: ImportReport): Promise<void> {
   const tally = await ctx.store.write(async (trx) => {
-    const existing = new Set((await findConversations(trx, conversations.map((c) => c.id))).map((c) => c.id));
-    const fresh = conversations.filter((c, i) => !existing.has(c.id) && conversations.findIndex((d) => d.id === c.id) === i);
+    // Already in the pool, or twice in this batch (a dataset that repeats a record): taken once.
+    const seen = new Set((await findConversations(trx, conversations.map((c) => c.id))).map((c) => c.id));
+    const fresh: ImportedConversation[] = [];
+    for (const c of conversations) {
+      if (seen.has(c.id)) continue;
+      seen.add(c.id);
+      fresh.push(c);
+    }
     await ensurePeople(ctx, trx, target.source, fresh);
     const now = timestamp(ctx);
     const rows = fresh.map((c) => toRows(c, target, now));
@@ -237,7 +243,7 @@ function toRows(c: ImportedConversation, target: Target, now: string) {
 }
 
 function toFeedback(f: ImportedFeedback, c: ImportedConversation, byId: Map<string, ImportedConversation['messages'][number]>, target: Target, at: string): Feedback {
-  const targetId = 'message_id' in f ? f.message_id : f.kind === 'ranking' ? null : null;
+  const targetId = 'message_id' in f ? f.message_id : null;
   const message = targetId === null ? undefined : byId.get(targetId);
   const common = {
     id: f.id,
