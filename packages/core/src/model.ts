@@ -7,6 +7,8 @@ export const EndpointUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
   .max(500);
 
+export const ApiKeyEnv = z.string().regex(/^[A-Z_][A-Z0-9_]{0,63}$/, 'must be an environment variable name such as OPENAI_API_KEY');
+
 export const ModelInput = z.strictObject({
   slug: Slug,
   name: Text.min(1).max(120),
@@ -18,6 +20,11 @@ export const ModelInput = z.strictObject({
   output_terms: Text.max(2000).default(''),
   /** Licences under which its outputs may be released in the pool. */
   output_licences: z.array(SpdxId).max(20).default([]),
+  /**
+   * The environment variable of the server that holds the endpoint's API key (e.g. OPENAI_API_KEY):
+   * the pool stores where the secret is, never the secret.
+   */
+  api_key_env: ApiKeyEnv.nullable().default(null),
 });
 export type ModelInput = z.infer<typeof ModelInput>;
 
@@ -27,6 +34,7 @@ export const ModelUpdate = z.strictObject({
   model_name: ModelInput.shape.model_name.optional(),
   output_terms: z.string().max(2000).optional(),
   output_licences: z.array(SpdxId).max(20).optional(),
+  api_key_env: ApiKeyEnv.nullable().optional(),
 });
 export type ModelUpdate = z.infer<typeof ModelUpdate>;
 
@@ -40,6 +48,7 @@ export const Model = z.object({
   model_name: z.string(),
   output_terms: z.string(),
   output_licences: z.array(z.string()),
+  api_key_env: z.string().nullable(),
   created_at: Timestamp,
 });
 export type Model = z.infer<typeof Model>;

@@ -58,6 +58,7 @@ export async function updateModel(ctx: ServiceContext, principal: Principal, idO
   if (patch.model_name !== undefined) next.model_name = patch.model_name;
   if (patch.output_terms !== undefined) next.output_terms = patch.output_terms;
   if (patch.output_licences !== undefined) next.output_licences = patch.output_licences;
+  if (patch.api_key_env !== undefined) next.api_key_env = patch.api_key_env;
   await replaceModel(ctx.store.db, next);
   return next;
 }

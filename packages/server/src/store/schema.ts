@@ -70,6 +70,8 @@ export interface ModelTable {
   output_terms: string;
   output_licences: string; // JSON string[]
   created_at: string;
+  /** The environment variable holding the endpoint's API key (the secret itself is never stored). */
+  api_key_env: string | null;
 }
 
 export interface ModelVersionTable {
@@ -143,6 +145,19 @@ export interface IdempotencyTable {
   created_at: string;
 }
 
+export interface IdentityTable {
+  issuer: string;
+  subject: string;
+  contributor_id: string;
+  created_at: string;
+}
+
+export interface QueueAssignmentTable {
+  contributor_id: string;
+  conversation_id: string;
+  served_at: string;
+}
+
 export interface Schema {
   contributors: ContributorTable;
   sessions: SessionTable;
@@ -155,4 +170,6 @@ export interface Schema {
   messages: MessageTable;
   feedback: FeedbackTable;
   idempotency_keys: IdempotencyTable;
+  identities: IdentityTable;
+  queue_assignments: QueueAssignmentTable;
 }
