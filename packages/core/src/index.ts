@@ -12,3 +12,4 @@ export * from './feedback.js';
 export * from './listing.js';
 export * from './stats.js';
 export * from './interchange/index.js';
+export * from './chat.js';

@@ -686,6 +686,18 @@ const ROUTES: RouteSpec[] = [
     },
   },
 
+  // --- chat ------------------------------------------------------------------------------------
+  {
+    route: 'POST /v1/chat',
+    // Off the record (nothing stored), with the built-in pool model: anyone who may write conversations may ask.
+    request: async () => ({ url: '/v1/chat', body: { model_id: await poolModelId(), record: false, content: 'Hello?' } }),
+    expect: { ...sessionsOnly(200), ownerWriteKey: 200, adminKey: 200 },
+    verify: ({ res }) => {
+      expect(res.headers['content-type']).toContain('text/event-stream');
+      expect(res.body).toContain('event: done');
+    },
+  },
+
   // --- interchange ---------------------------------------------------------------------------
   {
     route: 'POST /v1/imports/:format',
@@ -738,6 +750,16 @@ const ROUTES: RouteSpec[] = [
     },
   },
 ];
+
+let poolModel: Promise<string> | undefined;
+/** A built-in pool model (no endpoint), registered once by the admin. */
+function poolModelId(): Promise<string> {
+  poolModel ??= w.person.admin
+    .request('POST', '/v1/models', { slug: fresh('pool'), name: 'Pool', community_id: w.community.id, base_url: null, model_name: 'pool' })
+    .then((res) => json<{ id: string }>(res, 201))
+    .then((m) => m.id);
+  return poolModel;
+}
 
 const DEFAULT_CODES: Record<number, string> = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found' };
 

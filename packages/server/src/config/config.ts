@@ -36,6 +36,19 @@ export const ConfigSchema = z.strictObject({
     .union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])
     .default(false),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where people reach this server (for OpenID Connect redirects and links): scheme, host and port. */
+  publicUrl: z.url({ protocol: /^https?$/ }).default('http://localhost:8080'),
+  /** Sign-in with an OpenID Connect provider (e.g. https://huggingface.co); off when unset. */
+  oidcIssuer: z.url({ protocol: /^https?$/ }).optional(),
+  oidcClientId: z.string().min(1).optional(),
+  oidcClientSecret: z.string().min(1).optional(),
+  /** The provider's name on the sign-in button. */
+  oidcName: z.string().min(1).max(40).default('Hugging Face'),
+  /** Model endpoints: how long to wait for the first token, and between tokens, before giving up. */
+  gatewayFirstTokenSeconds: integer(z.int().min(1).max(600)).default(60),
+  gatewayIdleSeconds: integer(z.int().min(1).max(600)).default(30),
+  /** Retries of a model request that failed before any token (429, 5xx, connection), with backoff. */
+  gatewayRetries: integer(z.int().min(0).max(5)).default(2),
 });
 
 export type Config = Readonly<z.output<typeof ConfigSchema>>;

@@ -11,6 +11,7 @@ import { AppError } from '../errors.js';
 import { frameworkErrors, installErrorHandler } from './error-handler.js';
 import { accountRoutes } from './routes/accounts.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { chatRoutes } from './routes/chat.js';
 import { communityRoutes } from './routes/communities.js';
 import { consentRoutes } from './routes/consent.js';
 import { conversationRoutes } from './routes/conversations.js';
@@ -85,7 +86,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   });
 
   await app.register(healthRoutes, { ctx, version: API_VERSION });
-  for (const routes of [accountRoutes, apiKeyRoutes, consentRoutes, communityRoutes, modelRoutes, conversationRoutes, feedbackRoutes, ingestRoutes, interchangeRoutes, statsRoutes]) {
+  for (const routes of [accountRoutes, apiKeyRoutes, consentRoutes, communityRoutes, modelRoutes, conversationRoutes, chatRoutes, feedbackRoutes, ingestRoutes, interchangeRoutes, statsRoutes]) {
     await app.register(routes, { ctx });
   }
   app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
