@@ -21,6 +21,7 @@ import { ingestRoutes } from './routes/ingest.js';
 import { interchangeRoutes } from './routes/interchange.js';
 import { modelRoutes } from './routes/models.js';
 import { statsRoutes } from './routes/stats.js';
+import { installWebApp, webAppDirectory } from './web-app.js';
 import { zodValidatorCompiler } from './zod-compilers.js';
 
 export const API_VERSION = '0.1.0';
@@ -31,6 +32,8 @@ const requestWithoutAddress = (request: { method: string; url: string }) => ({ m
 export interface AppOptions {
   /** Pino options, or false for no logs (tests). Defaults to the configured level. */
   logger?: boolean | { level: string };
+  /** The built web app to serve at `/` (default: packages/web/dist when built; null: none, `/` goes to /docs). */
+  webAppDir?: string | null;
 }
 
 /**
@@ -89,6 +92,6 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   for (const routes of [accountRoutes, apiKeyRoutes, consentRoutes, communityRoutes, modelRoutes, conversationRoutes, chatRoutes, feedbackRoutes, ingestRoutes, interchangeRoutes, statsRoutes]) {
     await app.register(routes, { ctx });
   }
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
+  await installWebApp(app, options.webAppDir === undefined ? webAppDirectory() : options.webAppDir);
   return app;
 }

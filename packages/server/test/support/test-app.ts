@@ -15,7 +15,8 @@ export async function createTestApp(database: TestDatabase, config: ConfigInput 
   const store = await openStore(url);
   await migrateToLatest(store);
   const ctx = createServiceContext(store, ConfigSchema.parse({ db: url, logLevel: 'silent', rateLimitMax: 1_000_000, sqliteSynchronous: 'normal', ...config }));
-  const app = await buildApp(ctx, { logger: false });
+  // The API alone: the built web app (when there is one) is the browser tests' business.
+  const app = await buildApp(ctx, { logger: false, webAppDir: null });
   await app.ready();
   return {
     app,

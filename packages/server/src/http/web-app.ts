@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { errorBody } from './error-handler.js';
+
+/** Where `vite build` puts the web app (packages/web/dist), found from this file in the sources or in the bundle. */
+export function webAppDirectory(): string | null {
+  for (const candidate of ['../../../web/dist/', '../../web/dist/']) {
+    const dir = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(`${dir}index.html`)) return dir;
+  }
+  return null;
+}
+
+/** Paths the API owns: never answered with the web app. */
+const API_PATHS = /^\/(v1\/|docs|openapi\.json|health)/;
+
+/**
+ * Serves the contributor's web app at `/`: its built files, and index.html for any other page path
+ * (the app routes in the browser). Security headers for everything, with a Content-Security-Policy
+ * that lets pages load only this server's scripts and styles: stored text that slips a `<script>`
+ * or an inline handler past the renderer still cannot run.
+ */
+export async function installWebApp(app: FastifyInstance, dir: string | null): Promise<void> {
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Swagger UI and Mantine set style attributes; styles cannot run code.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  if (dir === null) {
+    app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
+    return;
+  }
+  await app.register(fastifyStatic, { root: dir, prefix: '/', index: 'index.html', wildcard: true, maxAge: '1h' });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    if (request.method === 'GET' && !API_PATHS.test(path) && !path.includes('.')) return reply.type('text/html').sendFile('index.html');
+    return reply.status(404).send(errorBody('not_found', `no route ${request.method} ${path}`));
+  });
+}
