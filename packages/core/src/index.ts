@@ -13,3 +13,4 @@ export * from './listing.js';
 export * from './stats.js';
 export * from './interchange/index.js';
 export * from './chat.js';
+export * from './pool-ranking.js';

@@ -9,6 +9,7 @@ export const ERROR_CATALOGUE = {
   invalid_cursor: { status: 400, description: 'The pagination cursor was not issued by this server.' },
   unauthenticated: { status: 401, description: 'No valid session cookie or API key was sent.' },
   invalid_credentials: { status: 401, description: 'The handle or password is wrong.' },
+  sign_in_failed: { status: 401, description: 'Signing in with the OpenID Connect provider did not complete: refused or cancelled there, expired, started in another browser, or its answer did not check out. The app receives it as `?sign_in_error=sign_in_failed`.' },
   forbidden: { status: 403, description: 'The account or key may not do this.' },
   consent_required: { status: 403, description: 'The contributor has no active consent; nothing was stored.' },
   not_found: { status: 404, description: 'No such resource, or it is not visible to the caller.' },

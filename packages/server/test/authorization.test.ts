@@ -18,6 +18,7 @@
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
+import { OAuth2Server } from 'oauth2-mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SQLITE_TEST_DATABASE } from './support/databases.js';
 import { actorFrom, createTestApp, grantRoles, signUp, signUpAdmin, startConversation, type Actor, type TestApp } from './support/test-app.js';
@@ -100,6 +101,8 @@ interface World {
   ownerConv: { id: string; question: string; answer: string };
   ownerFeedback: string;
   otherConv: string;
+  /** A local OpenID Connect provider the app is configured with (sign-in routes). */
+  provider: OAuth2Server;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -170,7 +173,10 @@ async function json<T = any>(res: LightMyRequestResponse, status: number): Promi
 }
 
 async function buildWorld(): Promise<World> {
-  const t = await createTestApp(SQLITE_TEST_DATABASE);
+  const provider = new OAuth2Server();
+  await provider.issuer.keys.generate('RS256');
+  await provider.start(0, '127.0.0.1');
+  const t = await createTestApp(SQLITE_TEST_DATABASE, { oidcIssuer: provider.issuer.url!, oidcClientId: 'authz-test' });
   const app = t.app;
   const adminActor = await signUpAdmin(t);
   const admin = person(adminActor);
@@ -229,6 +235,7 @@ async function buildWorld(): Promise<World> {
     ownerConv: { id: conv.id, question: conv.messages[0]!.id, answer: conv.messages[1]!.id },
     ownerFeedback: feedback.id,
     otherConv: otherConv.id,
+    provider,
   };
 }
 
@@ -365,6 +372,29 @@ const ROUTES: RouteSpec[] = [
     expect: { ...everyone(200), anonymous: 401 },
     verify: ({ res, caller, who }) => {
       expect(res.json()).toMatchObject({ id: who!.id, via: KEY_CALLERS.includes(caller) ? 'api_key' : 'session' });
+    },
+  },
+  { route: 'GET /v1/auth/providers', request: () => ({ url: '/v1/auth/providers' }), expect: everyone(200), verify: ({ res }) => expect(res.json()).toEqual({ oidc: { enabled: true, name: 'Hugging Face' } }) },
+  {
+    route: 'GET /v1/auth/oidc/start',
+    // Anyone may go and sign in with the provider: a redirect there, and nothing stored (the flow waits in a cookie).
+    request: () => ({ url: '/v1/auth/oidc/start?return_to=/rate' }),
+    expect: everyone(302),
+    verify: async ({ res, before }) => {
+      expect(String(res.headers.location)).toMatch(new RegExp(`^${w.provider.issuer.url!}/authorize\\?`));
+      expect(String(res.headers['set-cookie'])).toMatch(/^of_oidc=/);
+      expect(await snapshot(w.t)).toEqual(before);
+    },
+  },
+  {
+    route: 'GET /v1/auth/oidc/callback',
+    // A callback this browser did not start (no flow cookie): back to the app with an error, nobody signed in, nothing stored.
+    request: () => ({ url: '/v1/auth/oidc/callback?code=stolen-code&state=guessed-state' }),
+    expect: everyone(303),
+    verify: async ({ res, before }) => {
+      expect(res.headers.location).toBe('/?sign_in_error=sign_in_failed');
+      expect(String(res.headers['set-cookie'] ?? '')).not.toContain('of_session=');
+      expect(await snapshot(w.t)).toEqual(before);
     },
   },
   {
@@ -513,6 +543,17 @@ const ROUTES: RouteSpec[] = [
     },
   },
   {
+    route: 'POST /v1/models/:id/test',
+    // Calls the endpoint with the server's key for it: the owner's and admins' business. Nothing is stored.
+    request: () => ({ url: `/v1/models/${w.model.id}/test` }),
+    expect: { ...adminsOnly(200), trainer: 200, trainerKey: 200 },
+    verify: async ({ res, before }) => {
+      expect(res.json()).toMatchObject({ ok: false }); // nothing listens at the world's model endpoint
+      expect(typeof res.json().error).toBe('string');
+      expect(await snapshot(w.t)).toEqual(before);
+    },
+  },
+  {
     route: 'POST /v1/models/:id/versions',
     request: () => ({ url: `/v1/models/${w.model.slug}/versions`, body: { version: fresh('v1') } }),
     expect: { ...adminsOnly(201), trainer: 201, trainerKey: 201 },
@@ -579,6 +620,67 @@ const ROUTES: RouteSpec[] = [
     verify: ({ res }) => {
       expect(res.json()).toMatchObject({ id: w.ownerConv.id, contributor_id: w.person.owner.id });
       expect(res.json().messages.map((m: { id: string }) => m.id)).toContain(w.ownerConv.answer);
+    },
+  },
+
+  {
+    route: 'DELETE /v1/conversations/:id',
+    // The target: a fresh conversation of the owner's each time, with feedback on it. Only its author deletes it.
+    request: async () => {
+      const conv = await startConversation(w.person.owner, { community_id: w.community.id });
+      await json(await w.person.owner.request('POST', '/v1/feedback', { kind: 'thumbs', conversation_id: conv.id, message_id: conv.messages[1]!.id, value: 'up' }), 201);
+      return { url: `/v1/conversations/${conv.id}` };
+    },
+    expect: {
+      anonymous: 401,
+      owner: 204,
+      other: 404, // cannot tell it exists
+      reviewer: 403, // reads it, may not delete it
+      moderator: 403,
+      trainer: 404,
+      otherTrainer: 404,
+      admin: 403,
+      ownerReadKey: 403, // no conversations:write
+      ownerWriteKey: 204,
+      trainerKey: 403,
+      adminKey: 403,
+      revokedKey: 401,
+    },
+    verify: async ({ req, before }) => {
+      const id = req.url.split('/').at(-1)!;
+      const after = await snapshot(w.t);
+      expect(after.conversations!.map((r) => r.id)).not.toContain(id);
+      // That conversation, its two messages and its one feedback event: nothing else.
+      for (const [table, gone] of [['conversations', 1], ['messages', 2], ['feedback', 1]] as const) {
+        expect(after[table], table).toHaveLength(before[table]!.length - gone);
+        expect(after[table]!.filter((r) => r.id !== id && r.conversation_id !== id), table).toEqual(before[table]!.filter((r) => r.id !== id && r.conversation_id !== id));
+      }
+    },
+  },
+
+  // --- my data -------------------------------------------------------------------------------------
+  {
+    route: 'GET /v1/me/stats',
+    request: () => ({ url: '/v1/me/stats' }),
+    expect: { ...everyone(200), anonymous: 401, ownerWriteKey: 403 },
+    verify: async ({ res, who }) => {
+      const db = w.t.ctx.store.db;
+      const mine = await db.selectFrom('conversations').select('id').where('contributor_id', '=', who!.id).execute();
+      const feedback = await db.selectFrom('feedback').select('id').where('contributor_id', '=', who!.id).execute();
+      expect(res.json()).toMatchObject({ conversations: mine.length, feedback: feedback.length });
+    },
+  },
+  {
+    route: 'GET /v1/me/export',
+    request: () => ({ url: '/v1/me/export?format=json' }),
+    expect: { ...everyone(200), anonymous: 401, ownerWriteKey: 403 },
+    verify: ({ res, who }) => {
+      const doc = res.json();
+      expect(doc.profile.id).toBe(who!.id);
+      for (const list of [doc.conversations, doc.feedback, doc.consents]) {
+        expect(list.every((r: { contributor_id: string }) => r.contributor_id === who!.id), WRONG_CALLER).toBe(true);
+      }
+      expect(doc.conversations.some((c: { id: string }) => c.id === w.ownerConv.id)).toBe(who!.id === w.person.owner.id);
     },
   },
 
@@ -729,6 +831,23 @@ const ROUTES: RouteSpec[] = [
     },
   },
 
+  // --- rate the pool (late: being served a conversation opens it to the rater's feedback) ---------
+  {
+    route: 'POST /v1/queue/next',
+    // Serving someone else's conversation to rate needs consent, `read` and `feedback:write`; it stores who was served what.
+    request: () => ({ url: '/v1/queue/next', body: {} }),
+    expect: { ...sessionsOnly(200), adminKey: 200 },
+    verify: async ({ res, who, before }) => {
+      const served = res.json().conversation as { id: string; contributor_id: string };
+      expect(served.contributor_id).not.toBe(who!.id);
+      const after = await snapshot(w.t);
+      const added = after.queue_assignments!.filter((a) => !before.queue_assignments!.some((b) => JSON.stringify(b) === JSON.stringify(a)));
+      expect(added).toEqual([expect.objectContaining({ contributor_id: who!.id, conversation_id: served.id })]);
+      expect({ ...after, queue_assignments: [] }).toEqual({ ...before, queue_assignments: [] });
+      // Served, it is readable by the one it was served to (queue.test.ts: and by nobody else).
+      expect((await actorFrom(w.t.app, who!.id, who!.handle, { cookie: who!.cookie }).request('GET', `/v1/conversations/${served.id}`)).statusCode).toBe(200);
+    },
+  },
   // --- last: withdrawing consent marks the caller's contributions withdrawn ----------------------
   {
     route: 'DELETE /v1/consent',
@@ -767,7 +886,10 @@ describe('authorisation: every route × every caller (sqlite)', () => {
   beforeAll(async () => {
     w = await buildWorld();
   });
-  afterAll(() => w.t.close());
+  afterAll(async () => {
+    await w.t.close();
+    await w.provider.stop();
+  });
 
   it('the table covers every route the app serves, and only those', () => {
     const { routes, heads } = servedRoutes(w.t.app);
@@ -821,7 +943,10 @@ describe('authorisation: scenarios (sqlite)', () => {
   beforeAll(async () => {
     w = await buildWorld();
   });
-  afterAll(() => w.t.close());
+  afterAll(async () => {
+    await w.t.close();
+    await w.provider.stop();
+  });
 
   async function refusedWithoutChange(actor: Actor, method: Method, url: string, body: unknown, status: number, code: string, headers?: Record<string, string>) {
     const before = await snapshot(w.t);

@@ -55,6 +55,14 @@ describe('envName', () => {
       cookieSecure: 'true',
       trustProxy: '1',
       logLevel: 'warn',
+      publicUrl: 'https://feedback.example.org',
+      oidcIssuer: 'https://huggingface.co',
+      oidcClientId: 'client-id',
+      oidcClientSecret: 'client-secret',
+      oidcName: 'Example ID',
+      gatewayFirstTokenSeconds: '5',
+      gatewayIdleSeconds: '6',
+      gatewayRetries: '0',
     };
     expect(Object.keys(viaEnv).sort()).toEqual(Object.keys(ConfigSchema.shape).sort());
     const env = Object.fromEntries(Object.entries(viaEnv).map(([k, v]) => [envName(k), v]));
@@ -73,6 +81,14 @@ describe('envName', () => {
       cookieSecure: true,
       trustProxy: true,
       logLevel: 'warn',
+      publicUrl: 'https://feedback.example.org',
+      oidcIssuer: 'https://huggingface.co',
+      oidcClientId: 'client-id',
+      oidcClientSecret: 'client-secret',
+      oidcName: 'Example ID',
+      gatewayFirstTokenSeconds: 5,
+      gatewayIdleSeconds: 6,
+      gatewayRetries: 0,
     });
   });
 });

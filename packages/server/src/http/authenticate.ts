@@ -1,5 +1,6 @@
 import '@fastify/cookie'; // its request.cookies typing
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { SignedIn } from '../services/accounts.js';
 import { AppError } from '../errors.js';
 import { principalFromApiKey, principalFromSession } from '../services/authentication.js';
 import type { ServiceContext } from '../services/context.js';
@@ -40,4 +41,15 @@ export function installAuthentication(app: FastifyInstance, ctx: ServiceContext)
 export function principalOf(request: FastifyRequest): Principal {
   if (request.principal === null) throw new AppError('unauthenticated', 'sign in or send an API key (Authorization: Bearer ofk_…)');
   return request.principal;
+}
+
+/** Signs the browser in: the session cookie, as sign-up, sign-in and OpenID Connect set it. */
+export function setSessionCookie(reply: FastifyReply, ctx: ServiceContext, session: Pick<SignedIn, 'sessionToken' | 'expiresAt'>): FastifyReply {
+  return reply.setCookie(SESSION_COOKIE, session.sessionToken, {
+    httpOnly: true,
+    sameSite: 'lax', // with JSON-only bodies this keeps cross-site forms from acting as the user
+    secure: ctx.config.cookieSecure,
+    path: '/',
+    expires: session.expiresAt,
+  });
 }

@@ -11,6 +11,7 @@ import { AppError } from '../errors.js';
 import { frameworkErrors, installErrorHandler } from './error-handler.js';
 import { accountRoutes } from './routes/accounts.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { authRoutes } from './routes/auth.js';
 import { chatRoutes } from './routes/chat.js';
 import { communityRoutes } from './routes/communities.js';
 import { consentRoutes } from './routes/consent.js';
@@ -20,6 +21,8 @@ import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { interchangeRoutes } from './routes/interchange.js';
 import { modelRoutes } from './routes/models.js';
+import { myDataRoutes } from './routes/my-data.js';
+import { queueRoutes } from './routes/queue.js';
 import { statsRoutes } from './routes/stats.js';
 import { installWebApp, webAppDirectory } from './web-app.js';
 import { zodValidatorCompiler } from './zod-compilers.js';
@@ -89,7 +92,22 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   });
 
   await app.register(healthRoutes, { ctx, version: API_VERSION });
-  for (const routes of [accountRoutes, apiKeyRoutes, consentRoutes, communityRoutes, modelRoutes, conversationRoutes, chatRoutes, feedbackRoutes, ingestRoutes, interchangeRoutes, statsRoutes]) {
+  for (const routes of [
+    accountRoutes,
+    authRoutes,
+    apiKeyRoutes,
+    consentRoutes,
+    communityRoutes,
+    modelRoutes,
+    conversationRoutes,
+    chatRoutes,
+    feedbackRoutes,
+    queueRoutes,
+    myDataRoutes,
+    ingestRoutes,
+    interchangeRoutes,
+    statsRoutes,
+  ]) {
     await app.register(routes, { ctx });
   }
   await installWebApp(app, options.webAppDir === undefined ? webAppDirectory() : options.webAppDir);

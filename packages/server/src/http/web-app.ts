@@ -46,10 +46,14 @@ export async function installWebApp(app: FastifyInstance, dir: string | null): P
     app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
     return;
   }
-  await app.register(fastifyStatic, { root: dir, prefix: '/', index: 'index.html', wildcard: true, maxAge: '1h' });
-  app.setNotFoundHandler((request, reply) => {
+  // `wildcard: false`: one route per built file, which leaves `/*` to the route below (a not-found
+  // handler here would clash with the error handler's one and stop the server starting).
+  await app.register(fastifyStatic, { root: dir, prefix: '/', index: 'index.html', wildcard: false, maxAge: '1h' });
+  app.get('/*', { schema: { hide: true } }, (request, reply) => {
     const path = request.url.split('?')[0]!;
-    if (request.method === 'GET' && !API_PATHS.test(path) && !path.includes('.')) return reply.type('text/html').sendFile('index.html');
-    return reply.status(404).send(errorBody('not_found', `no route ${request.method} ${path}`));
+    if (API_PATHS.test(path)) return reply.status(404).send(errorBody('not_found', `no route ${request.method} ${path}`));
+    // A file built after the server started (a missing one answers the JSON 404).
+    if (path.includes('.')) return reply.sendFile((request.params as { '*': string })['*']);
+    return reply.type('text/html').sendFile('index.html');
   });
 }

@@ -25,16 +25,7 @@ export interface SignedIn {
 
 /** Creates a pseudonymous account and signs it in. Nothing else of the person is stored until they consent. */
 export async function signUp(ctx: ServiceContext, input: SignUpInput, roles: Role[] = ['contributor']): Promise<SignedIn> {
-  const contributor: Contributor = {
-    id: ctx.newId(),
-    handle: input.handle,
-    display_name: input.display_name ?? null,
-    roles,
-    demographics: {},
-    expertise: [],
-    trust: INITIAL_TRUST,
-    created_at: timestamp(ctx),
-  };
+  const contributor = newContributor(ctx, input.handle, input.display_name ?? null, roles);
   const password_hash = await hashPassword(input.password);
   if ((await findContributorByHandle(ctx.store.db, input.handle)) !== undefined) {
     throw new AppError('handle_taken', `the handle "${input.handle}" is taken`, 'handle');
@@ -63,7 +54,13 @@ export async function signIn(ctx: ServiceContext, input: SignInInput): Promise<S
 
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-async function startSession(ctx: ServiceContext, contributorId: string) {
+/** A new account as every way of signing up makes it: nothing of the person but a pseudonym until they consent. */
+export function newContributor(ctx: ServiceContext, handle: string, displayName: string | null = null, roles: Role[] = ['contributor']): Contributor {
+  return { id: ctx.newId(), handle, display_name: displayName, roles, demographics: {}, expertise: [], trust: INITIAL_TRUST, created_at: timestamp(ctx) };
+}
+
+/** Opens a session for an account that proved who it is (password, or an OpenID Connect provider). */
+export async function startSession(ctx: ServiceContext, contributorId: string): Promise<Omit<SignedIn, 'contributor'>> {
   const sessionToken = newSecret();
   const now = ctx.now();
   const expiresAt = new Date(now.getTime() + ctx.config.sessionDays * 86_400_000);

@@ -2,6 +2,8 @@ import type { Conversation, ConversationInput, ConversationWithMessages, Message
 import { AppError, notFound } from '../errors.js';
 import { findCommunity } from '../store/community-repository.js';
 import {
+  deleteConversationRows,
+  feedbackGiversOn,
   findConversation,
   insertConversation,
   insertMessages,
@@ -11,14 +13,15 @@ import {
   toMessage,
   touchConversation,
 } from '../store/conversation-repository.js';
+import { listApiKeys } from '../store/credential-repository.js';
 import type { Db } from '../store/store.js';
 import { requireActiveConsent } from './consent.js';
 import { timestamp, type ServiceContext } from './context.js';
 import { decodeCursor, toPage, utcRange } from './listing.js';
 import { idempotentWrite, type IdempotencyRequest, type WriteResult } from './idempotency.js';
 import { planMessages } from './message-plan.js';
-import { requireScope, type Principal } from './principal.js';
-import { authorScope, canReadContribution } from './visibility.js';
+import { accountPrincipalKey, apiKeyPrincipalKey, requireScope, type Principal } from './principal.js';
+import { authorScope, canReadConversation } from './visibility.js';
 
 /** Where a conversation came from when it was not typed into this server (imports set their own). */
 export const NATIVE_SOURCE = 'openfeedback';
@@ -86,7 +89,7 @@ export async function appendMessage(
   requireScope(principal, 'conversations:write');
   return idempotentWrite(ctx, principal, idem, async (trx) => {
     const conversation = await findConversation(trx, conversationId);
-    if (conversation === undefined || !canReadContribution(principal, conversation.contributor_id)) throw notFound('conversation');
+    if (conversation === undefined || !(await canReadConversation(trx, principal, conversation))) throw notFound('conversation');
     if (conversation.contributor_id !== principal.contributorId) throw new AppError('forbidden', 'only the author can add turns to a conversation');
     if (conversation.status !== 'active') throw new AppError('conflict', `the conversation is ${conversation.status}`);
     await requireActiveConsent(trx, principal.contributorId);
@@ -102,7 +105,7 @@ export async function appendMessage(
 export async function getConversation(ctx: ServiceContext, principal: Principal, id: string): Promise<ConversationWithMessages> {
   requireScope(principal, 'read');
   const row = await findConversation(ctx.store.db, id);
-  if (row === undefined || !canReadContribution(principal, row.contributor_id)) throw notFound('conversation');
+  if (row === undefined || !(await canReadConversation(ctx.store.db, principal, row))) throw notFound('conversation');
   const messages = await listMessages(ctx.store.db, id);
   return { ...toConversation(row), messages: messages.map(toMessage) };
 }
@@ -112,6 +115,24 @@ export async function listConversations(ctx: ServiceContext, principal: Principa
   const scoped = { ...filter, contributor_id: authorScope(principal, filter.contributor_id) };
   const rows = await listConversationRows(ctx.store.db, withoutUndefined({ ...scoped, ...utcRange(filter) }), decodeCursor(filter.cursor), filter.limit + 1);
   return toPage(rows, filter.limit, toConversation);
+}
+
+/**
+ * The author deletes their conversation for good: its messages, every feedback event on it (other
+ * people's too: they were about this text), what the queue served of it, and the stored replies to
+ * Idempotency-Key retries that hold its content. Copies already published in a release stay there.
+ */
+export async function deleteConversation(ctx: ServiceContext, principal: Principal, id: string): Promise<void> {
+  requireScope(principal, 'conversations:write');
+  await ctx.store.write(async (trx) => {
+    const conversation = await findConversation(trx, id);
+    if (conversation === undefined || !(await canReadConversation(trx, principal, conversation))) throw notFound('conversation');
+    if (conversation.contributor_id !== principal.contributorId) throw new AppError('forbidden', 'only the author can delete a conversation');
+    const people = new Set([conversation.contributor_id, ...(await feedbackGiversOn(trx, id))]);
+    const principals = [...people].map(accountPrincipalKey);
+    for (const person of people) for (const key of await listApiKeys(trx, person)) principals.push(apiKeyPrincipalKey(key.id));
+    await deleteConversationRows(trx, id, principals);
+  });
 }
 
 function withoutUndefined<T extends object>(o: T): T {

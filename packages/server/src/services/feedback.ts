@@ -12,7 +12,7 @@ import { decodeCursor, toPage, utcRange } from './listing.js';
 import { buildFeedback } from './feedback-rules.js';
 import { idempotentWrite, type IdempotencyRequest, type WriteResult } from './idempotency.js';
 import { requireScope, type Principal } from './principal.js';
-import { authorScope, canReadContribution, readsWholePool } from './visibility.js';
+import { authorScope, canReadContribution, canReadConversation, readsWholePool } from './visibility.js';
 
 /**
  * Records one feedback event. Consent, the event's fit to its conversation and the write happen
@@ -28,7 +28,7 @@ export async function recordFeedback(
   return idempotentWrite(ctx, principal, idem, async (trx) => {
     const consent = await requireActiveConsent(trx, principal.contributorId);
     const conversation = await findConversation(trx, input.conversation_id);
-    if (conversation === undefined || !canReadContribution(principal, conversation.contributor_id)) {
+    if (conversation === undefined || !(await canReadConversation(trx, principal, conversation))) {
       throw new AppError('invalid_reference', 'no such conversation', 'conversation_id');
     }
     if (input.id !== undefined && (await findFeedback(trx, input.id)) !== undefined) {

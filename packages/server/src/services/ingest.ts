@@ -13,7 +13,7 @@ import { insertNewConversation, NATIVE_SOURCE } from './conversations.js';
 import { buildFeedback } from './feedback-rules.js';
 import { requireScope, type Principal } from './principal.js';
 import { fieldOfIssue, pathToNul } from './validation.js';
-import { canReadContribution } from './visibility.js';
+import { readableConversationIds } from './visibility.js';
 
 /** The kinds of line a bulk NDJSON body holds, told apart by `type`; the rest of a line is a ConversationInput or a FeedbackInput. */
 const LINE_SCHEMAS = { conversation: ConversationInput, feedback: FeedbackInput } as const;
@@ -189,6 +189,7 @@ async function writeFeedbackBatch(
   tally: Tally,
 ): Promise<void> {
   const conversations = new Map((await findConversations(trx, [...new Set(events.map((e) => e.input.conversation_id))])).map((c) => [c.id, c] as const));
+  const readable = await readableConversationIds(trx, principal, [...conversations.values()]);
   const messages = new Map((await findMessages(trx, [...new Set(events.flatMap((e) => referencedMessageIds(e.input)))])).map((m) => [m.id, m] as const));
   const owners = await feedbackOwners(trx, events.flatMap((e) => (e.input.id === undefined ? [] : [e.input.id])));
   const rubrics = await loadRubrics(trx, [...conversations.values()].map((c) => c.community_id));
@@ -198,7 +199,7 @@ async function writeFeedbackBatch(
   for (const { line, input } of events) {
     try {
       const conversation = conversations.get(input.conversation_id);
-      if (conversation === undefined || !canReadContribution(principal, conversation.contributor_id)) {
+      if (conversation === undefined || !readable.has(conversation.id)) {
         throw new AppError('invalid_reference', 'no such conversation', 'conversation_id');
       }
       const id = input.id ?? ctx.newId();

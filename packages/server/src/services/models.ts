@@ -43,7 +43,8 @@ export async function listModels(ctx: ServiceContext, communityIdOrSlug: string 
   return (await listModelRows(ctx.store.db, communityId)).map(toModel);
 }
 
-async function getOwnedModel(ctx: ServiceContext, principal: Principal, idOrSlug: string): Promise<Model> {
+/** A model its caller may change or test: its owner's, or any for an admin (a key needs `models:write`). */
+export async function getOwnedModel(ctx: ServiceContext, principal: Principal, idOrSlug: string): Promise<Model> {
   requireScope(principal, 'models:write');
   const model = await getModel(ctx, idOrSlug);
   if (model.owner_id !== principal.contributorId && !isAdmin(principal)) throw new AppError('forbidden', 'only the model owner or an admin may change it');

@@ -13,8 +13,11 @@ export interface Principal {
 
 /** The id idempotency keys and rate limits are counted under: each API key separately, else the account. */
 export function principalKey(p: Principal): string {
-  return p.keyId === null ? `c:${p.contributorId}` : `k:${p.keyId}`;
+  return p.keyId === null ? accountPrincipalKey(p.contributorId) : apiKeyPrincipalKey(p.keyId);
 }
+
+export const accountPrincipalKey = (contributorId: string) => `c:${contributorId}`;
+export const apiKeyPrincipalKey = (keyId: string) => `k:${keyId}`;
 
 /** Throws unless an API key carries this scope (sessions pass). */
 export function requireScope(p: Principal, scope: ApiKeyScope): void {

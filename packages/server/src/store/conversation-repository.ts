@@ -1,4 +1,5 @@
 import type { Conversation, Message, PoolFilter, RecordStatus } from '@openfeedback/core';
+import { sql } from 'kysely';
 import { selectInChunks } from './id-chunks.js';
 import type { Db } from './store.js';
 import type { ConversationTable, MessageTable } from './schema.js';
@@ -88,4 +89,32 @@ export async function findConversations(db: Db, ids: readonly string[]): Promise
 export async function insertConversationRows(db: Db, conversations: readonly ConversationTable[]): Promise<void> {
   if (conversations.length === 0) return;
   await db.insertInto('conversations').values([...conversations]).execute();
+}
+
+/**
+ * Deletes a conversation for good, in the caller's transaction: every feedback event on it or on
+ * its messages (whoever gave it), what the queue served of it, its messages, the conversation, and
+ * the stored answers to Idempotency-Key requests that hold its content (of `principalIds`).
+ */
+export async function deleteConversationRows(db: Db, id: string, principalIds: readonly string[]): Promise<void> {
+  const messageIds = db.selectFrom('messages').select('id').where('conversation_id', '=', id);
+  await db.deleteFrom('feedback').where((eb) => eb.or([eb('conversation_id', '=', id), eb('message_id', 'in', messageIds)])).execute();
+  await db.deleteFrom('queue_assignments').where('conversation_id', '=', id).execute();
+  // One statement: messages point at their parents, and both databases check that at its end.
+  await db.deleteFrom('messages').where('conversation_id', '=', id).execute();
+  await db.deleteFrom('conversations').where('id', '=', id).execute();
+  if (principalIds.length > 0) {
+    const quoted = JSON.stringify(id).replace(/[\\%_]/g, (c) => `\\${c}`);
+    await db
+      .deleteFrom('idempotency_keys')
+      .where('principal_id', 'in', [...principalIds])
+      .where((eb) => eb.or([sql<boolean>`response_body like ${`%"id":${quoted}%`} escape '\\'`, sql<boolean>`response_body like ${`%"conversation_id":${quoted}%`} escape '\\'`]))
+      .execute();
+  }
+}
+
+/** The people who gave feedback on a conversation (its author aside, possibly). */
+export async function feedbackGiversOn(db: Db, conversationId: string): Promise<string[]> {
+  const rows = await db.selectFrom('feedback').select('contributor_id').distinct().where('conversation_id', '=', conversationId).execute();
+  return rows.map((r) => r.contributor_id);
 }

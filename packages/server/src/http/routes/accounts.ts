@@ -1,30 +1,20 @@
-import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Contributor, ProfileUpdate, Role, SignInInput, SignUpInput } from '@openfeedback/core';
-import { getContributor, listContributors, setRoles, signIn, signOut, signUp, updateProfile, type SignedIn } from '../../services/accounts.js';
+import { getContributor, listContributors, setRoles, signIn, signOut, signUp, updateProfile } from '../../services/accounts.js';
 import type { ServiceContext } from '../../services/context.js';
-import { principalOf, SESSION_COOKIE } from '../authenticate.js';
+import { principalOf, SESSION_COOKIE, setSessionCookie } from '../authenticate.js';
 import { errors, IdParams, NoContent } from '../schemas.js';
 
 const Me = Contributor.extend({ via: z.enum(['session', 'api_key']) });
 
 export const accountRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
-  const setSessionCookie = (reply: FastifyReply, s: SignedIn) =>
-    reply.setCookie(SESSION_COOKIE, s.sessionToken, {
-      httpOnly: true,
-      sameSite: 'lax', // with JSON-only bodies this keeps cross-site forms from acting as the user
-      secure: ctx.config.cookieSecure,
-      path: '/',
-      expires: s.expiresAt,
-    });
-
   app.post(
     '/v1/accounts',
     { schema: { tags: ['accounts'], summary: 'Create a pseudonymous account and sign in (sets the session cookie)', body: SignUpInput, response: { 201: Contributor, ...errors(409) } } },
     async (request, reply) => {
       const signedIn = await signUp(ctx, request.body);
-      setSessionCookie(reply, signedIn);
+      setSessionCookie(reply, ctx, signedIn);
       return reply.status(201).send(signedIn.contributor);
     },
   );
@@ -34,7 +24,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
     { schema: { tags: ['accounts'], summary: 'Sign in with handle and password (sets the session cookie)', body: SignInInput, response: { 200: Contributor, ...errors(401) } } },
     async (request, reply) => {
       const signedIn = await signIn(ctx, request.body);
-      setSessionCookie(reply, signedIn);
+      setSessionCookie(reply, ctx, signedIn);
       return signedIn.contributor;
     },
   );

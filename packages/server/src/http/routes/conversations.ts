@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Conversation, ConversationInput, ConversationWithMessages, Message, MessageInput, pageOf, PoolFilter } from '@openfeedback/core';
 import type { ServiceContext } from '../../services/context.js';
-import { appendMessage, createConversation, getConversation, listConversations } from '../../services/conversations.js';
+import { appendMessage, createConversation, deleteConversation, getConversation, listConversations } from '../../services/conversations.js';
 import { principalOf } from '../authenticate.js';
 import { IdempotencyHeaders, idempotencyOf, sendCreated } from '../idempotency-key.js';
-import { errors, IdParams } from '../schemas.js';
+import { errors, IdParams, NoContent } from '../schemas.js';
 
 export const conversationRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
   app.post(
@@ -50,5 +50,21 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> 
     '/v1/conversations/:id',
     { schema: { tags: ['conversations'], summary: 'A conversation with its whole message tree', params: IdParams, response: { 200: ConversationWithMessages, ...errors(401, 404) } } },
     async (request) => getConversation(ctx, principalOf(request), request.params.id),
+  );
+  app.delete(
+    '/v1/conversations/:id',
+    {
+      schema: {
+        tags: ['conversations'],
+        summary: 'Delete my conversation for good: its messages, every feedback on it, its queue assignments (author)',
+        description: 'Copies already published in a release cannot be recalled.',
+        params: IdParams,
+        response: { 204: NoContent, ...errors(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await deleteConversation(ctx, principalOf(request), request.params.id);
+      return reply.status(204).send(null);
+    },
   );
 };

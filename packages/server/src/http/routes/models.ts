@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Model, ModelInput, ModelUpdate, ModelVersion, ModelVersionInput } from '@openfeedback/core';
 import type { ServiceContext } from '../../services/context.js';
+import { testModelConnection } from '../../services/model-connection-test.js';
 import { createModel, createModelVersion, getModel, listModels, listModelVersions, updateModel } from '../../services/models.js';
 import { principalOf } from '../authenticate.js';
 import { errors, IdParams } from '../schemas.js';
@@ -49,5 +50,21 @@ export const modelRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async
       },
     },
     async (request, reply) => reply.status(201).send(await createModelVersion(ctx, principalOf(request), request.params.id, request.body)),
+  );
+  app.post(
+    '/v1/models/:id/test',
+    {
+      schema: {
+        tags: ['models'],
+        summary: "Test a model's connection: GET {base_url}/models with its key (owner, admin)",
+        description: 'Answers 200 whether or not the endpoint works: `ok`, the time it took, the models it lists, or what went wrong. The pool model needs no call.',
+        params: IdParams,
+        response: {
+          200: z.object({ ok: z.boolean(), latency_ms: z.int(), models: z.array(z.string()).optional(), model_listed: z.boolean().optional(), error: z.string().optional() }),
+          ...errors(401, 403, 404),
+        },
+      },
+    },
+    async (request) => testModelConnection(ctx, principalOf(request), request.params.id),
   );
 };
