@@ -8,9 +8,14 @@ import { benchExport } from './export-pool.js';
 import { benchImport } from './import-hh-rlhf.js';
 import { benchHttpFeedback } from './http-feedback.js';
 import type { LoadResult } from './support/load.js';
+import { sizeReport } from '../packages/web/scripts/size.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 console.log(`# OpenFeedback benchmarks — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'})\n`);
+
+// The web app's download, measured on the build `npm run bench` has just made.
+console.log('## Web app: the JavaScript a browser downloads (packages/web/scripts/size.mjs)\n');
+console.log(`${sizeReport()}\n`);
 
 const row = (name: string, x: LoadResult) =>
   `| ${name} | ${Math.round(x.requestsPerSecond).toLocaleString('en')} | ${x.p50} | ${x.p99} | ${x.non2xx} |`;

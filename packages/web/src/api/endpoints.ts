@@ -1,0 +1,133 @@
+import { api, isApiError, send } from './http';
+import type {
+  AuthProvider,
+  Community,
+  CommunityInput,
+  Consent,
+  ConsentInput,
+  Contributor,
+  Conversation,
+  ConversationWithMessages,
+  Feedback,
+  FeedbackBody,
+  Me,
+  Model,
+  ModelInput,
+  ModelTestResult,
+  MyStats,
+  Page,
+  PoolStats,
+  ProfileUpdate,
+  Terms,
+} from './types';
+
+/** Every route the app calls, one small function each, named after what it does. */
+
+const json = (body: unknown) => ({ method: 'POST' as const, body });
+const query = (params: Record<string, string | number | undefined>) => {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s === '' ? '' : `?${s}`;
+};
+
+// Accounts and sessions
+export const signUp = (handle: string, password: string) => api<Contributor>('/v1/accounts', json({ handle, password }));
+export const signIn = (handle: string, password: string) => api<Contributor>('/v1/sessions', json({ handle, password }));
+export const signOut = () => api<void>('/v1/sessions/current', { method: 'DELETE' });
+/** The signed-in account, or null when nobody is signed in. */
+export async function getMe(): Promise<Me | null> {
+  try {
+    return await api<Me>('/v1/me');
+  } catch (e) {
+    if (isApiError(e) && e.status === 401) return null;
+    throw e;
+  }
+}
+export const updateProfile = (patch: ProfileUpdate) => api<Contributor>('/v1/me', { method: 'PATCH', body: patch });
+
+/**
+ * Sign-in methods besides the password. Read tolerantly: `{ providers: [{ id, name, start_url }] }`,
+ * `{ items: [...] }` or `{ oidc: { enabled, name } }`; a server without the route offers none.
+ */
+export async function getAuthProviders(): Promise<AuthProvider[]> {
+  let raw: unknown;
+  try {
+    raw = await api<unknown>('/v1/auth/providers');
+  } catch (e) {
+    if (isApiError(e) && (e.status === 404 || e.status === 0)) return [];
+    throw e;
+  }
+  return normaliseProviders(raw);
+}
+
+export function normaliseProviders(raw: unknown): AuthProvider[] {
+  const start = '/v1/auth/oidc/start';
+  const r = (raw ?? {}) as Record<string, unknown>;
+  const list = Array.isArray(raw) ? raw : Array.isArray(r.providers) ? r.providers : Array.isArray(r.items) ? r.items : null;
+  if (list !== null) {
+    return list
+      .map((p) => p as Record<string, unknown>)
+      .filter((p) => p.type === undefined || p.type === 'oidc')
+      .filter((p) => p.enabled !== false && p.id !== 'password')
+      .map((p) => ({
+        id: String(p.id ?? 'oidc'),
+        name: String(p.name ?? p.display_name ?? 'OpenID Connect'),
+        startUrl: String(p.start_url ?? p.url ?? start),
+      }));
+  }
+  const oidc = r.oidc;
+  if (oidc === true) return [{ id: 'oidc', name: String(r.oidc_name ?? 'OpenID Connect'), startUrl: start }];
+  if (typeof oidc === 'object' && oidc !== null) {
+    const o = oidc as Record<string, unknown>;
+    if (o.enabled === false) return [];
+    return [{ id: 'oidc', name: String(o.name ?? 'OpenID Connect'), startUrl: String(o.start_url ?? start) }];
+  }
+  return [];
+}
+
+// Consent
+export const getTerms = () => api<Terms>('/v1/consent/terms');
+/** My latest consent (possibly withdrawn), or null when I never gave one. */
+export async function getConsent(): Promise<Consent | null> {
+  try {
+    return await api<Consent>('/v1/consent');
+  } catch (e) {
+    if (isApiError(e) && e.status === 404) return null;
+    throw e;
+  }
+}
+export const giveConsent = (input: ConsentInput) => api<Consent>('/v1/consent', json(input));
+export const withdrawConsent = () => api<Consent>('/v1/consent', { method: 'DELETE' });
+
+// Communities and models
+export const listCommunities = () => api<{ items: Community[] }>('/v1/communities').then((r) => r.items);
+export const listModels = (community?: string) => api<{ items: Model[] }>(`/v1/models${query({ community })}`).then((r) => r.items);
+export const createCommunity = (input: Partial<CommunityInput> & Pick<CommunityInput, 'slug' | 'name' | 'kind'>) => api<Community>('/v1/communities', json(input));
+export const createModel = (input: Partial<ModelInput> & Pick<ModelInput, 'slug' | 'name' | 'community_id' | 'base_url' | 'model_name'>) =>
+  api<Model>('/v1/models', json(input));
+export const testModel = (id: string) => api<ModelTestResult>(`/v1/models/${encodeURIComponent(id)}/test`, { method: 'POST', body: {} });
+
+// Conversations and feedback
+export const getConversation = (id: string) => api<ConversationWithMessages>(`/v1/conversations/${encodeURIComponent(id)}`);
+export const listConversations = (params: { contributor_id?: string; cursor?: string; limit?: number }) =>
+  api<Page<Conversation>>(`/v1/conversations${query(params)}`);
+export const deleteConversation = (id: string) => api<void>(`/v1/conversations/${encodeURIComponent(id)}`, { method: 'DELETE' });
+export const listFeedback = (params: { contributor_id?: string; conversation_id?: string; cursor?: string; limit?: number }) =>
+  api<Page<Feedback>>(`/v1/feedback${query(params)}`);
+export const deleteFeedback = (id: string) => api<void>(`/v1/feedback/${encodeURIComponent(id)}`, { method: 'DELETE' });
+export const postFeedback = (body: FeedbackBody, idempotencyKey: string, signal?: AbortSignal) =>
+  api<Feedback>('/v1/feedback', { method: 'POST', body, headers: { 'idempotency-key': idempotencyKey }, ...(signal ? { signal } : {}) });
+
+/** Rate the pool: the next conversation to judge as a third party, or null when none is left (204). */
+export async function nextFromQueue(communityId?: string): Promise<ConversationWithMessages | null> {
+  const response = await send('/v1/queue/next', json(communityId === undefined ? {} : { community_id: communityId }));
+  if (response.status === 204) return null;
+  const body = (await response.json()) as { conversation: ConversationWithMessages };
+  return body.conversation;
+}
+
+// My data, stats
+export const getMyStats = () => api<MyStats>('/v1/me/stats');
+export const getPoolStats = () => api<PoolStats>('/v1/stats');
+export const myExportUrl = (format: 'json' | 'csv', table?: 'conversations' | 'messages' | 'feedback') => `/v1/me/export${query({ format, table })}`;
