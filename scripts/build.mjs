@@ -2,7 +2,9 @@
 // esbuild), with every npm dependency left external; then the web app (Vite, packages/web/dist),
 // unless its build is newer than its sources. Type checking is `npm run typecheck`.
 //   --web    only the web app      --force  rebuild the web app even when it looks up to date
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -67,5 +69,21 @@ async function buildWebApp() {
   }
   const started = performance.now();
   await vite.build({ configFile: `${web}vite.config.ts`, logLevel: 'warn' });
+  precompress(`${web}dist`);
   console.log(`built packages/web/dist in ${Math.round(performance.now() - started)} ms`);
+}
+
+/**
+ * Gzip and Brotli copies of the built text files, served as they are by @fastify/static
+ * (`preCompressed`): browsers download the app compressed, and the server compresses nothing at
+ * request time (the API's own responses stay uncompressed and cheap).
+ */
+function precompress(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const path = join(entry.parentPath ?? entry.path, entry.name);
+    if (!entry.isFile() || !/\.(js|css|html|svg|json|txt)$/.test(entry.name)) continue;
+    const bytes = readFileSync(path);
+    writeFileSync(`${path}.gz`, gzipSync(bytes, { level: 9 }));
+    writeFileSync(`${path}.br`, brotliCompressSync(bytes, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }));
+  }
 }

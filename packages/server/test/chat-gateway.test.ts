@@ -82,6 +82,8 @@ describe('POST /v1/chat', () => {
     expect(fake.requests.at(-1)).toEqual({ model: 'fluent', messages: [{ role: 'user', content: 'Which river runs through Lisbon?' }] });
     const stored = await answersTo(turn.user_message!.id);
     expect(stored.map((m) => m.content)).toEqual(['The Tagus.']);
+    const conversation = await t.ctx.store.db.selectFrom('conversations').select('title').where('id', '=', turn.conversation_id!).executeTakeFirstOrThrow();
+    expect(conversation.title).toBe('Which river runs through Lisbon?');
 
     // The next turn carries the conversation so far to the model.
     const next = await chat({ model_id: modelId, conversation_id: turn.conversation_id, parent_id: done.message!.id, content: 'And Porto?' });

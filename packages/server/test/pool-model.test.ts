@@ -122,6 +122,9 @@ for (const database of TEST_DATABASES) {
       // It appears as a model like any other: the answer is stored as that model's, under the question.
       expect(first.done.message).toMatchObject({ role: 'assistant', model_id: model.id, content: ANSWERS.long });
       expect((await poolModelAnswer(t.ctx, model, [{ role: 'user', content: RIVER }])).source_message_id).toBe(ids.long);
+      // The stored answer remembers which pool answer it repeats.
+      const kept = await t.ctx.store.db.selectFrom('messages').select('source_meta').where('id', '=', first.done.message!.id).executeTakeFirstOrThrow();
+      expect(JSON.parse(kept.source_meta!)).toEqual({ pool_answer_of: ids.long });
 
       // The votes turn: the long answer is voted down and loses a comparison; the other person's answer is liked.
       await thumbs(c, conversations.siblings, ids.long, 'down');

@@ -48,7 +48,18 @@ export async function installWebApp(app: FastifyInstance, dir: string | null): P
   }
   // `wildcard: false`: one route per built file, which leaves `/*` to the route below (a not-found
   // handler here would clash with the error handler's one and stop the server starting).
-  await app.register(fastifyStatic, { root: dir, prefix: '/', index: 'index.html', wildcard: false, maxAge: '1h' });
+  // Hashed assets never change: cached for a year. index.html names the current ones: always revalidated.
+  await app.register(fastifyStatic, {
+    root: dir,
+    prefix: '/',
+    // `/` is the route below: with pre-compressed files the plugin's own index lookup answers 404.
+    index: false,
+    wildcard: false,
+    preCompressed: true,
+    cacheControl: false,
+    setHeaders: (res, path) => res.header('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+  });
+  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.type('text/html').sendFile('index.html'));
   app.get('/*', { schema: { hide: true } }, (request, reply) => {
     const path = request.url.split('?')[0]!;
     if (API_PATHS.test(path)) return reply.status(404).send(errorBody('not_found', `no route ${request.method} ${path}`));

@@ -23,6 +23,8 @@ export interface ChatPlan {
   /** The user turn the answer replies to (recorded chats). */
   parentId: string | null;
   regenerateOf: string | null;
+  /** The pool answer the built-in pool model gave (set while answering), kept with the stored answer. */
+  poolSource?: string | null;
 }
 
 /**
@@ -59,7 +61,7 @@ export async function prepareChat(ctx: ServiceContext, principal: Principal, req
   }
   let userMessage: Message | null = null;
   if (conversationId === null) {
-    const created = await createConversation(ctx, principal, { community_id: req.community_id ?? model.community_id, messages: [{ role: 'user', content: req.content! }] });
+    const created = await createConversation(ctx, principal, { community_id: req.community_id ?? model.community_id, title: titleOf(req.content!), messages: [{ role: 'user', content: req.content! }] });
     conversationId = created.body.id;
     userMessage = created.body.messages[0]!;
   } else if (req.content !== undefined) {
@@ -69,6 +71,12 @@ export async function prepareChat(ctx: ServiceContext, principal: Principal, req
   const parentId = userMessage?.id ?? req.parent_id!;
   const turns = pathTo(messages, parentId).map((m) => ({ role: m.role, content: m.content }));
   return { model, turns, record: true, conversationId, userMessage, parentId, regenerateOf: req.regenerate_of ?? null };
+}
+
+/** A conversation is named after the start of its first question, on one line. */
+export function titleOf(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length <= 80 ? line : `${line.slice(0, 79).trimEnd()}…`;
 }
 
 const FAILURES: Record<GatewayFailure, ChatFailure> = {
@@ -105,7 +113,8 @@ export async function* runChat(ctx: ServiceContext, principal: Principal, plan: 
 async function* answerTokens(ctx: ServiceContext, plan: ChatPlan, signal: AbortSignal): AsyncGenerator<string> {
   if (plan.model.base_url === null) {
     // The built-in pool model answers at once; it is streamed word by word like any model.
-    const answer = await poolModelAnswer(ctx, plan.model, plan.turns);
+    const answer = await poolModelAnswer(ctx, plan.model, plan.turns, { conversationId: plan.conversationId });
+    plan.poolSource = answer.source_message_id;
     for (const piece of answer.text.match(/\S+\s*|\s+/g) ?? []) {
       if (signal.aborted) return;
       yield piece;
@@ -136,7 +145,9 @@ async function storeAnswer(ctx: ServiceContext, principal: Principal, plan: Chat
       status: 'active',
       created_at: now,
     };
-    await insertMessages(trx, [message]);
+    // An answer of the pool model remembers the pool answer it repeats: withdrawing or taking down
+    // the original can then reach its copies.
+    await insertMessages(trx, [{ ...message, source_meta: plan.poolSource ? JSON.stringify({ pool_answer_of: plan.poolSource }) : null }]);
     await touchConversation(trx, plan.conversationId!, now);
     if (plan.regenerateOf !== null) {
       // Asking again is an implicit "not good enough" for the answer it replaces.
