@@ -5,6 +5,7 @@
 import { availableParallelism, cpus } from 'node:os';
 import { benchBulkIngest } from './bulk-ingest.js';
 import { benchExport } from './export-pool.js';
+import { benchFirstToken } from './first-token.js';
 import { benchImport } from './import-hh-rlhf.js';
 import { benchHttpFeedback } from './http-feedback.js';
 import type { LoadResult } from './support/load.js';
@@ -16,6 +17,10 @@ console.log(`# OpenFeedback benchmarks — ${new Date().toISOString().slice(0, 1
 // The web app's download, measured on the build `npm run bench` has just made.
 console.log('## Web app: the JavaScript a browser downloads (packages/web/scripts/size.mjs)\n');
 console.log(`${sizeReport()}\n`);
+
+const firstToken = await benchFirstToken();
+console.log('## First token of a streamed answer, endpoint → page (Debian chromium, fake OpenAI-compatible endpoint)\n');
+console.log(`${firstToken.samples.length} answers: median **${firstToken.median.toFixed(1)} ms**, p95 ${firstToken.p95.toFixed(1)} ms, max ${firstToken.max.toFixed(1)} ms (aim ≤ 50 ms)\n`);
 
 const row = (name: string, x: LoadResult) =>
   `| ${name} | ${Math.round(x.requestsPerSecond).toLocaleString('en')} | ${x.p50} | ${x.p99} | ${x.non2xx} |`;
