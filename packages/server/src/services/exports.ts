@@ -7,6 +7,7 @@ import type { ServiceContext } from './context.js';
 import { utcRange } from './listing.js';
 import { requireScope, type Principal } from './principal.js';
 import { authorScope } from './visibility.js';
+import { groupBy } from '../util/group-by.js';
 
 /** Views whose rows start from conversations rather than from feedback: the time range selects when they started. */
 const CONVERSATION_VIEWS = new Set(['conversations', 'oasst']);
@@ -53,16 +54,6 @@ export async function* exportRows(ctx: ServiceContext, principal: Principal, vie
   }
 }
 
-function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list === undefined) out.set(k, [item]);
-    else list.push(item);
-  }
-  return out;
-}
 
 /** Parents before children (the order views walk); a damaged tree keeps its stored order. */
 function treeOrder(messages: ExportMessage[]): ExportMessage[] {

@@ -11,6 +11,7 @@ import { listAssignmentsOf } from '../store/queue-repository.js';
 import type { ConversationTable, FeedbackTable, MessageTable } from '../store/schema.js';
 import { timestamp, type ServiceContext } from './context.js';
 import { requireScope, type Principal } from './principal.js';
+import { groupBy } from '../util/group-by.js';
 
 /** What the "my data" page shows: everything stored of mine, whatever its status. */
 export interface MyStats {
@@ -146,13 +147,3 @@ async function* feedbackPages(ctx: ServiceContext, me: string): AsyncGenerator<F
   }
 }
 
-function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list === undefined) out.set(k, [item]);
-    else list.push(item);
-  }
-  return out;
-}
