@@ -48,7 +48,7 @@ export async function fillPool(db: string, events = EVENTS): Promise<void> {
         }
       }
       await insertConversationRows(trx, convs);
-      for (let i = 0; i < messages.length; i += 500) await insertMessages(trx, messages.slice(i, i + 500));
+      for (let i = 0; i < messages.length; i += 500) await insertMessages(trx, messages.slice(i, i + 500).map((m) => ({ ...m, pii_removed: null })));
       for (let i = 0; i < events.length; i += 1000) await insertFeedback(trx, events.slice(i, i + 1000));
     });
   }

@@ -5,6 +5,8 @@ import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
+import { releaseCommand } from './commands/release.js';
+import { scrubCommand } from './commands/scrub.js';
 import { statsCommand } from './commands/stats.js';
 
 export function buildProgram(): Command {
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
   program.addCommand(statsCommand());
   program.addCommand(importCommand());
   program.addCommand(exportCommand());
+  program.addCommand(releaseCommand());
+  program.addCommand(scrubCommand());
   return program;
 }
 

@@ -34,6 +34,8 @@ export const Message = z.object({
   language: z.string().nullable(),
   status: RecordStatus,
   created_at: Timestamp,
+  /** What the privacy gate removed before it was stored, by kind (e.g. `{ "email": 1 }`); absent when nothing. */
+  pii_removed: z.record(z.string(), z.int()).optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -55,8 +57,10 @@ export const Conversation = z.object({
   language: z.string().nullable(),
   /** Where it came from: `openfeedback` for conversations held here, else the imported dataset. */
   source: z.string(),
-  /** The licence of an imported conversation's dataset; null for conversations held here (each contribution carries its own). */
+  /** The licence its author granted (their consent's, when it was started), or an imported conversation's dataset licence. */
   licence: z.string().nullable(),
+  /** The licence it may be released under: its grant and the output terms of every model in it; null: unresolved (never released). */
+  release_licence: z.string().nullable().optional(),
   status: RecordStatus,
   created_at: Timestamp,
   updated_at: Timestamp,

@@ -124,6 +124,10 @@ const recordMeta = {
   language: z.string().nullable(),
   created_at: Timestamp,
   updated_at: Timestamp,
+  /** What the privacy gate removed from its text before it was stored, by kind; absent when nothing. */
+  pii_removed: z.record(z.string(), z.int()).optional(),
+  /** The licence it may be released under (its grant and its conversation's); null: unresolved. Absent before it is stored. */
+  release_licence: z.string().nullable().optional(),
 };
 
 const nullableMessage = { message_id: Id.nullable() };

@@ -13,3 +13,6 @@ export { OPERATOR } from './services/principal.js';
 export { exportRows } from './services/exports.js';
 export { writeJsonl } from './interchange/write-jsonl.js';
 export { writeParquet, parquetSchema } from './interchange/write-parquet.js';
+export { startRelease, rebuildRelease, getRelease, listReleases, publishRelease, releaseDir, releaseSize, type Release } from './services/releases.js';
+export { verifyRelease, ReleasePublishError } from './releases/publish-release.js';
+export { readAuditLog } from './services/audit.js';

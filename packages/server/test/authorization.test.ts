@@ -16,10 +16,15 @@
  *
  * SQLite only (the checks are about the service rules, which are the same on both databases).
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { OAuth2Server } from 'oauth2-mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPERATOR } from '../src/services/principal.js';
+import { getRelease, startRelease } from '../src/services/releases.js';
 import { SQLITE_TEST_DATABASE } from './support/databases.js';
 import { actorFrom, createTestApp, grantRoles, signUp, signUpAdmin, startConversation, type Actor, type TestApp } from './support/test-app.js';
 
@@ -176,7 +181,7 @@ async function buildWorld(): Promise<World> {
   const provider = new OAuth2Server();
   await provider.issuer.keys.generate('RS256');
   await provider.start(0, '127.0.0.1');
-  const t = await createTestApp(SQLITE_TEST_DATABASE, { oidcIssuer: provider.issuer.url!, oidcClientId: 'authz-test' });
+  const t = await createTestApp(SQLITE_TEST_DATABASE, { oidcIssuer: provider.issuer.url!, oidcClientId: 'authz-test', releasesDir: mkdtempSync(join(tmpdir(), 'authz-releases-')) });
   const app = t.app;
   const adminActor = await signUpAdmin(t);
   const admin = person(adminActor);
@@ -848,6 +853,49 @@ const ROUTES: RouteSpec[] = [
       expect((await actorFrom(w.t.app, who!.id, who!.handle, { cookie: who!.cookie }).request('GET', `/v1/conversations/${served.id}`)).statusCode).toBe(200);
     },
   },
+  // --- releases: made and published by admins, read and downloaded by anyone ---------------------
+  {
+    route: 'POST /v1/releases',
+    request: () => ({ url: '/v1/releases', body: { version: fresh('release') } }),
+    expect: adminsOnly(202),
+    verify: async ({ res }) => {
+      expect(res.json()).toMatchObject({ status: 'building' });
+      // Let the build finish, so that later cases see a still database.
+      for (let i = 0; i < 200 && (await getRelease(w.t.ctx, res.json().version)).status === 'building'; i++) await new Promise((r) => setTimeout(r, 20));
+      expect((await getRelease(w.t.ctx, res.json().version)).status).toBe('built');
+    },
+  },
+  { route: 'GET /v1/releases', request: () => ({ url: '/v1/releases' }), expect: everyone(200) },
+  { route: 'GET /v1/releases/:version', request: async () => ({ url: `/v1/releases/${await builtRelease()}` }), expect: everyone(200) },
+  { route: 'GET /v1/releases/:version/files/*', request: async () => ({ url: `/v1/releases/${await builtRelease()}/files/README.md` }), expect: everyone(200) },
+  {
+    route: 'POST /v1/releases/:version/publish',
+    request: async () => ({ url: `/v1/releases/${await builtRelease()}/publish`, body: { kind: 'folder', path: mkdtempSync(join(tmpdir(), 'authz-mirror-')) } }),
+    expect: adminsOnly(200),
+  },
+  // --- takedowns: anyone reports; moderators and admins decide; admins read the audit log ----------
+  {
+    route: 'POST /v1/takedowns',
+    request: () => ({ url: '/v1/takedowns', body: { record_id: w.ownerConv.answer, reason: 'privacy', details: 'It names me.' } }),
+    expect: everyone(201),
+    verify: ({ res }) => expect(res.json()).toMatchObject({ conversation_id: w.ownerConv.id, message_id: w.ownerConv.answer, status: 'open' }),
+  },
+  { route: 'GET /v1/takedowns', request: () => ({ url: '/v1/takedowns' }), expect: { ...adminsOnly(200), moderator: 200 } },
+  {
+    route: 'POST /v1/takedowns/:id/decision',
+    // A fresh report each time, decided "reject" (upholding would remove the owner's answer for the cases after).
+    request: async () => {
+      const report = await json(await w.callers.anonymous.request('POST', '/v1/takedowns', { record_id: w.ownerConv.id, reason: 'harm', details: 'Please look.' }), 201);
+      return { url: `/v1/takedowns/${report.id}/decision`, body: { decision: 'reject', reason: 'Nothing harmful in it.' } };
+    },
+    expect: { ...adminsOnly(200), moderator: 200 },
+    verify: async ({ res, who }) => {
+      expect(res.json()).toMatchObject({ status: 'rejected', decision_reason: 'Nothing harmful in it.' });
+      const log = await w.t.ctx.store.db.selectFrom('audit_log').selectAll().where('action', '=', 'takedown.reject').where('target_id', '=', w.ownerConv.id).orderBy('at', 'desc').executeTakeFirst();
+      expect(log).toMatchObject({ actor_id: who!.id, reason: 'Nothing harmful in it.' });
+    },
+  },
+  { route: 'GET /v1/audit', request: () => ({ url: '/v1/audit' }), expect: adminsOnly(200) },
   // --- last: withdrawing consent marks the caller's contributions withdrawn ----------------------
   {
     route: 'DELETE /v1/consent',
@@ -868,7 +916,29 @@ const ROUTES: RouteSpec[] = [
       expect(after.feedback!.filter((r) => r.contributor_id === who!.id && r.status === 'active')).toEqual([]);
     },
   },
+  // --- very last: deleting the account (refused while the person owns models) ------------------
+  {
+    route: 'DELETE /v1/me',
+    request: () => ({ url: '/v1/me' }),
+    // The owner's keys die with the owner's account (it goes first).
+    expect: { ...sessionsOnly(200), trainer: { status: 409, code: 'conflict' }, otherTrainer: { status: 409, code: 'conflict' }, admin: { status: 409, code: 'conflict' }, ownerReadKey: 401, ownerWriteKey: 401 },
+    verify: async ({ who }) => {
+      const after = await snapshot(w.t);
+      expect(after.contributors!.some((c) => c.id === who!.id)).toBe(false);
+      for (const table of ['conversations', 'feedback', 'consents', 'sessions', 'api_keys']) expect(after[table]!.filter((r) => r.contributor_id === who!.id), table).toEqual([]);
+    },
+  },
 ];
+
+let release: Promise<string> | undefined;
+/** A built release, made once by the admin. */
+function builtRelease(): Promise<string> {
+  release ??= (async () => {
+    const { built } = await startRelease(w.t.ctx, OPERATOR, { version: fresh('r') });
+    return (await built).version;
+  })();
+  return release;
+}
 
 let poolModel: Promise<string> | undefined;
 /** A built-in pool model (no endpoint), registered once by the admin. */
@@ -900,7 +970,7 @@ describe('authorisation: every route × every caller (sqlite)', () => {
       expect(w.t.app.hasRoute({ method, url }), r).toBe(true);
     }
     const documented = Object.entries((w.t.app.swagger() as { paths: Record<string, object> }).paths).flatMap(([path, ops]) =>
-      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{\*\}/g, '*').replace(/\{(\w+)\}/g, ':$1')}`),
     );
     for (const d of documented) expect(routes, `documented route ${d}`).toContain(d);
     // Every HEAD is the automatic twin of a GET.

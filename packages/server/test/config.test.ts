@@ -63,6 +63,10 @@ describe('envName', () => {
       gatewayFirstTokenSeconds: '5',
       gatewayIdleSeconds: '6',
       gatewayRetries: '0',
+      releasesDir: '/srv/releases',
+      hubRepo: 'openfeedback/pool',
+      hubToken: 'hf_token',
+      hubUrl: 'https://hub.example.org',
     };
     expect(Object.keys(viaEnv).sort()).toEqual(Object.keys(ConfigSchema.shape).sort());
     const env = Object.fromEntries(Object.entries(viaEnv).map(([k, v]) => [envName(k), v]));
@@ -89,6 +93,10 @@ describe('envName', () => {
       gatewayFirstTokenSeconds: 5,
       gatewayIdleSeconds: 6,
       gatewayRetries: 0,
+      releasesDir: '/srv/releases',
+      hubRepo: 'openfeedback/pool',
+      hubToken: 'hf_token',
+      hubUrl: 'https://hub.example.org',
     });
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { contentId, importFormat } from '@openfeedback/core';
+import { scrubText } from '@openfeedback/core/privacy';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigSchema, createServiceContext, migrateToLatest, openStore, type ServiceContext } from '../src/index.js';
 import { readRecordFile } from '../src/interchange/read-records.js';
@@ -213,7 +214,7 @@ describe('importing TRL / LLaMA-Factory preference rows', () => {
       .where('feedback.kind', '=', 'pairwise')
       .where('messages.conversation_id', 'like', 'llamafactory:%')
       .execute();
-    expect(new Set(chosen.map((c) => c.content))).toEqual(new Set(uniqueRecords.map((r) => r.chosen.value)));
+    expect(new Set(chosen.map((c) => c.content))).toEqual(new Set(uniqueRecords.map((r) => scrubText(r.chosen.value).text)));
 
     const v1 = await runImport('preference', [V1], { licence: 'Apache-2.0', source: 'llamafactory' });
     expect(v1).toMatchObject({ records: v1Lines.length, conversations: { imported: v1Lines.length }, feedback: { imported: v1Lines.length }, rejected: {} });
@@ -267,7 +268,7 @@ describe('importing KTO rows', () => {
     const up = thumbs.filter((t) => (JSON.parse(t.payload) as { value: string }).value === 'up');
     expect(up).toHaveLength(ktoRecords.filter((r) => r.label).length);
     expect(thumbs.every((t) => t.role === 'assistant')).toBe(true);
-    expect(new Set(up.map((t) => t.content))).toEqual(new Set(ktoRecords.filter((r) => r.label).map((r) => r.messages.at(-1)!.content)));
+    expect(new Set(up.map((t) => t.content))).toEqual(new Set(ktoRecords.filter((r) => r.label).map((r) => scrubText(r.messages.at(-1)!.content).text)));
     expect(up.every((t) => t.valence !== null && t.valence > 0)).toBe(true);
 
     const again = await runImport('kto', [KTO], { licence: 'Apache-2.0' });

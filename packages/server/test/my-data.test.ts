@@ -137,7 +137,7 @@ describe.each(TEST_DATABASES)('my data on $name', (database) => {
     };
     const conversations = await get('conversations');
     expect(conversations[0]).toEqual(['id', 'community_id', 'title', 'language', 'source', 'licence', 'status', 'created_at', 'updated_at']);
-    expect(asObjects(conversations)).toEqual([{ id: c.id, community_id: '', title: 'A title, "quoted"', language: 'pt', source: 'openfeedback', licence: '', status: 'active', created_at: c.created_at, updated_at: c.updated_at }]);
+    expect(asObjects(conversations)).toEqual([{ id: c.id, community_id: '', title: 'A title, "quoted"', language: 'pt', source: 'openfeedback', licence: 'CC-BY-4.0', status: 'active', created_at: c.created_at, updated_at: c.updated_at }]);
 
     const messages = asObjects(await get('messages'));
     expect(messages.map((m) => m.content)).toEqual([tricky, 'plain']);

@@ -5,7 +5,7 @@ import { poolModelAnswer } from '../src/services/pool-model.js';
 import { findModel, toModel } from '../src/store/model-repository.js';
 import { insertConversationRows, insertMessages } from '../src/store/conversation-repository.js';
 import { insertFeedback } from '../src/store/feedback-repository.js';
-import type { ConversationTable, FeedbackTable } from '../src/store/schema.js';
+import type { FeedbackTable } from '../src/store/schema.js';
 import { TEST_DATABASES } from './support/databases.js';
 import { createTestApp, grantRoles, signUp, signUpAdmin, type Actor, type TestApp } from './support/test-app.js';
 
@@ -261,7 +261,7 @@ async function seedPool(t: TestApp, communityId: string, contributorId: string, 
   const at = new Date('2026-01-01T00:00:00.000Z').getTime();
   const answerIds: { id: string; conversation: string }[] = [];
   for (let from = 0; from < count; from += 1_000) {
-    const conversations: ConversationTable[] = [];
+    const conversations: Parameters<typeof insertConversationRows>[1][number][] = [];
     const messages: Message[] = [];
     for (let i = from; i < Math.min(count, from + 1_000); i++) {
       const created_at = new Date(at + i * 1000).toISOString();
@@ -275,7 +275,7 @@ async function seedPool(t: TestApp, communityId: string, contributorId: string, 
     }
     await t.ctx.store.write(async (trx) => {
       await insertConversationRows(trx, conversations);
-      await insertMessages(trx, messages);
+      await insertMessages(trx, messages.map((m) => ({ ...m, pii_removed: null })));
     });
   }
   for (let from = 0; from < 20_000; from += 1_000) {
@@ -286,7 +286,7 @@ async function seedPool(t: TestApp, communityId: string, contributorId: string, 
         id: uuidv7(), kind: 'thumbs', contributor_id: contributorId, conversation_id: target.conversation, message_id: target.id,
         payload: JSON.stringify({ value: up ? 'up' : 'down' }), valence: up ? 1 : -1, annotator_role: 'interlocutor', provenance: '{"type":"human"}',
         methodology_version: 'of-1', licence: 'CC-BY-4.0', consent_id: null, status: 'active', model_id: null, community_id: communityId, language: null,
-        created_at: '2026-03-01T00:00:00.000Z', updated_at: '2026-03-01T00:00:00.000Z',
+        created_at: '2026-03-01T00:00:00.000Z', updated_at: '2026-03-01T00:00:00.000Z', pii_removed: null, release_licence: null,
       };
     });
     await t.ctx.store.write((trx) => insertFeedback(trx, rows));

@@ -31,7 +31,7 @@ import {
 } from '@openfeedback/core';
 import { migrateToLatest, openStore, type Store } from '../src/store/store.js';
 import { migrationProvider } from '../src/store/migrations/index.js';
-import type { ConversationTable, FeedbackTable } from '../src/store/schema.js';
+import type { FeedbackTable } from '../src/store/schema.js';
 import type { Keyset } from '../src/store/keyset.js';
 import {
   countContributors,
@@ -235,6 +235,8 @@ function newContributor(over: Partial<StoredContributor> = {}): StoredContributo
 }
 
 const withoutHash = ({ password_hash: _h, ...c }: StoredContributor): Contributor => c;
+/** Rows written straight to the store, past the privacy gate (these tests are about storage). */
+const unscrubbed = (m: Message) => ({ ...m, pii_removed: null });
 
 function newConsent(contributorId: string, over: Partial<Consent> = {}): Consent {
   return {
@@ -309,6 +311,7 @@ function newConversation(contributorId: string, over: Partial<Conversation> = {}
     language: 'pt-PT',
     source: 'chat',
     licence: null,
+    release_licence: null,
     status: 'active',
     created_at: at(5000),
     updated_at: at(5000),
@@ -348,6 +351,7 @@ function eventMeta(
     methodology_version: 'of-1',
     valence: -1 as number | null,
     licence: 'CC-BY-4.0' as string | null,
+    release_licence: null as string | null,
     status: 'active' as RecordStatus,
     model_id: target.model_id ?? null,
     community_id: target.community_id ?? null,
@@ -430,7 +434,7 @@ interface Pool {
   contributors: string[];
   communities: string[];
   models: string[];
-  conversations: ConversationTable[];
+  conversations: Conversation[];
   messages: Message[];
   feedback: FeedbackTable[];
   stamps: string[];
@@ -467,7 +471,7 @@ async function seedPool(store: Store, seed: number): Promise<Pool> {
       updated_at: pick(stamps),
     }),
   );
-  for (const c of conversations) await insertConversation(store.db, c);
+  for (const c of conversations) await insertConversation(store.db, c, null);
   const texts = [UNICODE_TEXT, CONTROL_TEXT, LONG_TEXT, 'Lisboa.'];
   const messages: Message[] = [];
   for (const [i, c] of conversations.entries()) {
@@ -476,7 +480,7 @@ async function seedPool(store: Store, seed: number): Promise<Pool> {
     const answer = newMessage(c.id, { id: `${c.id}/a`, parent_id: question.id, role: 'assistant', content: 'Lisboa. 🏛️', model_id: model, created_at: c.created_at });
     messages.push(question, answer);
   }
-  for (let i = 0; i < messages.length; i += 20) await insertMessages(store.db, messages.slice(i, i + 20));
+  for (let i = 0; i < messages.length; i += 20) await insertMessages(store.db, messages.slice(i, i + 20).map(unscrubbed));
 
   const kinds: FeedbackKind[] = ['thumbs', 'rating', 'flag', 'critique', 'regenerate'];
   const feedback: FeedbackTable[] = ids('fb', 180).map((id) => {
@@ -851,8 +855,8 @@ describe.each(TEST_DATABASES)('store contract on $name', (database) => {
       await insertModelVersion(store.db, version);
       const conv = newConversation(person.id, { community_id: community.id, title: UNICODE_TEXT });
       const bare = newConversation(person.id, { title: null, language: null, source: 'import:oasst2' });
-      await insertConversation(store.db, conv);
-      await insertConversation(store.db, bare);
+      await insertConversation(store.db, conv, null);
+      await insertConversation(store.db, bare, null);
 
       // root question → two regenerated answers (siblings) → a follow-up; and an edited question (a second root branch).
       const q = newMessage(conv.id, { contributor_id: person.id, content: UNICODE_TEXT, created_at: at(100) });
@@ -861,7 +865,7 @@ describe.each(TEST_DATABASES)('store contract on $name', (database) => {
       const follow = newMessage(conv.id, { parent_id: a2.id, contributor_id: person.id, content: '  leading and trailing spaces\n\n', created_at: at(300) });
       const edited = newMessage(conv.id, { contributor_id: person.id, content: '0', status: 'withdrawn', created_at: at(150) });
       const system = newMessage(conv.id, { role: 'system', content: 'null', language: null, created_at: at(50) });
-      await insertMessages(store.db, [q, a1, a2, follow, edited, system]);
+      await insertMessages(store.db, [q, a1, a2, follow, edited, system].map(unscrubbed));
       await insertMessages(store.db, []);
 
       expect(toConversation((await findConversation(store.db, conv.id))!)).toEqual(conv);
@@ -898,9 +902,9 @@ describe.each(TEST_DATABASES)('store contract on $name', (database) => {
       const cut = '🦀🦀'.slice(0, 3); // '🦀' + '\ud83e'
       const title = ConversationInput.parse({ title: 'a\ud800b\udc00c' + cut }).title!;
       const conv = newConversation(person.id, { title });
-      await insertConversation(store.db, conv);
+      await insertConversation(store.db, conv, null);
       const m = newMessage(conv.id, { content: MessageInput.parse({ role: 'user', content: `truncated: ${cut}` }).content });
-      await insertMessages(store.db, [m]);
+      await insertMessages(store.db, [m].map(unscrubbed));
       expect(m.content).toBe('truncated: 🦀\ufffd');
       expect(title).toBe('a\ufffdb\ufffdc🦀\ufffd');
       const stored = toMessage((await findMessages(store.db, [m.id]))[0]!);
@@ -912,12 +916,12 @@ describe.each(TEST_DATABASES)('store contract on $name', (database) => {
       const person = newContributor();
       await insertContributor(store.db, person);
       const conv = newConversation(person.id);
-      await insertConversation(store.db, conv);
+      await insertConversation(store.db, conv, null);
       const messages: Message[] = [];
       for (let i = 0; i < 1000; i++) {
         messages.push(newMessage(conv.id, { parent_id: messages[i - 1]?.id ?? null, role: i % 2 === 0 ? 'user' : 'assistant', content: `turn ${i} 🦀`, created_at: at(i) }));
       }
-      await insertMessages(store.db, messages);
+      await insertMessages(store.db, messages.map(unscrubbed));
       expect((await listMessages(store.db, conv.id)).map(toMessage)).toEqual(messages);
     });
 
@@ -925,9 +929,9 @@ describe.each(TEST_DATABASES)('store contract on $name', (database) => {
       const person = newContributor();
       await insertContributor(store.db, person);
       const conv = newConversation(person.id);
-      await insertConversation(store.db, conv);
+      await insertConversation(store.db, conv, null);
       const present = [newMessage(conv.id), newMessage(conv.id), newMessage(conv.id)];
-      await insertMessages(store.db, present);
+      await insertMessages(store.db, present.map(unscrubbed));
       const ids = Array.from({ length: 100_000 }, (_, i) => `ranked-${i}`);
       ids.splice(10, 0, present[0]!.id);
       ids.splice(40_000, 0, present[1]!.id);
@@ -954,12 +958,12 @@ describe.each(TEST_DATABASES)('store contract on $name', (database) => {
       const model = newModel(community.id, person.id);
       await insertModel(store.db, model);
       const conv = newConversation(person.id, { community_id: community.id });
-      await insertConversation(store.db, conv);
+      await insertConversation(store.db, conv, null);
       const q = newMessage(conv.id, { contributor_id: person.id });
       const a = newMessage(conv.id, { parent_id: q.id, role: 'assistant', content: 'Lisboa.', model_id: model.id });
       const b = newMessage(conv.id, { parent_id: q.id, role: 'assistant', content: 'Porto.', model_id: model.id });
       const next = newMessage(conv.id, { parent_id: a.id, contributor_id: person.id, content: 'Não, eu perguntei sobre o Porto.' });
-      await insertMessages(store.db, [q, a, b, next]);
+      await insertMessages(store.db, [q, a, b, next].map(unscrubbed));
       const consent = newConsent(person.id);
       await insertConsent(store.db, consent);
 
@@ -1071,13 +1075,13 @@ describe.each(TEST_DATABASES)('store contract on $name', (database) => {
       expect(toModelVersion((await findModelVersionByName(store.db, model.id, '1.0.0'))!)).toEqual(v);
 
       const conv = newConversation(person.id);
-      await insertConversation(store.db, conv);
-      await expect(insertConversation(store.db, newConversation(person.id, { id: conv.id })), 'conversation id').rejects.toThrow();
+      await insertConversation(store.db, conv, null);
+      await expect(insertConversation(store.db, newConversation(person.id, { id: conv.id }), null), 'conversation id').rejects.toThrow();
       const m = newMessage(conv.id);
-      await insertMessages(store.db, [m]);
+      await insertMessages(store.db, [m].map(unscrubbed));
       // A batch with one taken id stores none of the batch.
       const fresh = newMessage(conv.id);
-      await expect(insertMessages(store.db, [fresh, newMessage(conv.id, { id: m.id })]), 'message id').rejects.toThrow();
+      await expect(insertMessages(store.db, [fresh, newMessage(conv.id, { id: m.id })].map(unscrubbed)), 'message id').rejects.toThrow();
       expect(await existingMessageIds(store.db, [fresh.id])).toEqual(new Set());
       const f = toFeedbackRow({ ...eventMeta({ contributor_id: person.id, conversation_id: conv.id }), kind: 'regenerate', message_id: m.id }, null);
       await insertFeedback(store.db, [f]);
@@ -1095,9 +1099,9 @@ describe.each(TEST_DATABASES)('store contract on $name', (database) => {
       const version = newVersion(model.id);
       await insertModelVersion(store.db, version);
       const conv = newConversation(person.id);
-      await insertConversation(store.db, conv);
+      await insertConversation(store.db, conv, null);
       const m = newMessage(conv.id);
-      await insertMessages(store.db, [m]);
+      await insertMessages(store.db, [m].map(unscrubbed));
       const consent = newConsent(person.id);
       await insertConsent(store.db, consent);
       const ghost = 'ghost-id';
@@ -1109,13 +1113,13 @@ describe.each(TEST_DATABASES)('store contract on $name', (database) => {
         ['model in no community', () => insertModel(store.db, newModel(ghost, person.id))],
         ['model of no owner', () => insertModel(store.db, newModel(community.id, ghost))],
         ['version of no model', () => insertModelVersion(store.db, newVersion(ghost))],
-        ['conversation of nobody', () => insertConversation(store.db, newConversation(ghost))],
-        ['conversation in no community', () => insertConversation(store.db, newConversation(person.id, { community_id: ghost }))],
-        ['message in no conversation', () => insertMessages(store.db, [newMessage(ghost)])],
-        ['message under no parent', () => insertMessages(store.db, [newMessage(conv.id, { parent_id: ghost })])],
-        ['message of no model', () => insertMessages(store.db, [newMessage(conv.id, { model_id: ghost })])],
-        ['message of no model version', () => insertMessages(store.db, [newMessage(conv.id, { model_id: model.id, model_version_id: ghost })])],
-        ['message by nobody', () => insertMessages(store.db, [newMessage(conv.id, { contributor_id: ghost })])],
+        ['conversation of nobody', () => insertConversation(store.db, newConversation(ghost), null)],
+        ['conversation in no community', () => insertConversation(store.db, newConversation(person.id, { community_id: ghost }), null)],
+        ['message in no conversation', () => insertMessages(store.db, [newMessage(ghost)].map(unscrubbed))],
+        ['message under no parent', () => insertMessages(store.db, [newMessage(conv.id, { parent_id: ghost })].map(unscrubbed))],
+        ['message of no model', () => insertMessages(store.db, [newMessage(conv.id, { model_id: ghost })].map(unscrubbed))],
+        ['message of no model version', () => insertMessages(store.db, [newMessage(conv.id, { model_id: model.id, model_version_id: ghost })].map(unscrubbed))],
+        ['message by nobody', () => insertMessages(store.db, [newMessage(conv.id, { contributor_id: ghost })].map(unscrubbed))],
       ];
       const event = (over: { contributor_id?: string; conversation_id?: string; message_id?: string }, consentId: string | null) =>
         toFeedbackRow({ ...eventMeta({ contributor_id: over.contributor_id ?? person.id, conversation_id: over.conversation_id ?? conv.id }), kind: 'regenerate', message_id: over.message_id ?? m.id }, consentId);
@@ -1144,7 +1148,7 @@ describe.each(TEST_DATABASES)('store contract on $name', (database) => {
       expect(await countAll(), 'nothing of the refused rows was stored').toEqual(before);
       // …and the same rows with real references go in.
       await insertFeedback(store.db, [event({}, consent.id)]);
-      await insertMessages(store.db, [newMessage(conv.id, { parent_id: m.id, model_id: model.id, model_version_id: version.id, contributor_id: person.id })]);
+      await insertMessages(store.db, [newMessage(conv.id, { parent_id: m.id, model_id: model.id, model_version_id: version.id, contributor_id: person.id })].map(unscrubbed));
     });
   });
 
@@ -1187,7 +1191,7 @@ describe.each(TEST_DATABASES)('store contract on $name', (database) => {
     it('pages through runs of equal timestamps whose ids differ only in case and punctuation', async () => {
       const person = pool.contributors[0]!;
       const conv = newConversation(person, { id: `tie-conv-${uuidv7()}` });
-      await insertConversation(store.db, conv);
+      await insertConversation(store.db, conv, null);
       const stamp = '2020-06-15T12:00:00.000Z';
       const ids = ['tie:A', 'tie:a', 'tie:B', 'tie:b', 'tie:A-1', 'tie:A.1', 'tie:A_1', 'tie:A:1', 'tie:A1', 'tie:a1', 'tie:Z', 'tie:0', 'tie:9', 'tie:-'];
       const rows = ids.map((id) => toFeedbackRow({ ...eventMeta({ contributor_id: person, conversation_id: conv.id }, { id, created_at: stamp, updated_at: stamp }), kind: 'flag', message_id: null, reason: 'spam', note: null }, null));
@@ -1202,7 +1206,7 @@ describe.each(TEST_DATABASES)('store contract on $name', (database) => {
     it('sorts timestamps as text in time order, and filters since (inclusive) and until (exclusive) to the millisecond', async () => {
       const person = pool.contributors[1]!;
       const conv = newConversation(person, { id: `time-conv-${uuidv7()}` });
-      await insertConversation(store.db, conv);
+      await insertConversation(store.db, conv, null);
       const instants = [
         '1999-12-31T23:59:59.999Z', '2000-01-01T00:00:00.000Z', '2024-02-29T23:59:59.999Z', '2024-03-01T00:00:00.000Z',
         '2026-01-09T23:59:59.999Z', '2026-01-10T00:00:00.000Z', '2026-09-30T09:00:00.000Z', '2026-10-01T08:00:00.000Z',
@@ -1231,8 +1235,8 @@ describe.each(TEST_DATABASES)('store contract on $name', (database) => {
 
       // Messages list oldest first by the same text order.
       const c2 = newConversation(person, { id: `time-conv2-${uuidv7()}` });
-      await insertConversation(store.db, c2);
-      await insertMessages(store.db, order.map((created_at) => newMessage(c2.id, { created_at })));
+      await insertConversation(store.db, c2, null);
+      await insertMessages(store.db, order.map((created_at) => unscrubbed(newMessage(c2.id, { created_at }))));
       expect((await listMessages(store.db, c2.id)).map((m) => m.created_at)).toEqual(chrono);
     });
 
@@ -1287,13 +1291,13 @@ describe.each(TEST_DATABASES)('store contract on $name', (database) => {
       const [m1, m2, m3] = [newModel(c1!.id, a!.id), newModel(c1!.id, a!.id), newModel(c2!.id, a!.id)];
       for (const m of [m1!, m2!, m3!]) await insertModel(store.db, m);
       const convs = [newConversation(a!.id), newConversation(a!.id), newConversation(b!.id), newConversation(b!.id, { status: 'withdrawn' }), newConversation(c!.id, { status: 'removed' })];
-      for (const cv of convs) await insertConversation(store.db, cv);
+      for (const cv of convs) await insertConversation(store.db, cv, null);
       const conv = convs[0]!;
       const msgs = [
         newMessage(conv.id), newMessage(conv.id), newMessage(conv.id), newMessage(conv.id), newMessage(conv.id),
         newMessage(conv.id, { status: 'withdrawn' }), newMessage(conv.id, { status: 'removed' }),
       ];
-      await insertMessages(store.db, msgs);
+      await insertMessages(store.db, msgs.map(unscrubbed));
       const msg = msgs[0]!.id;
 
       const spec: [FeedbackKind, string | null, string | null, string | null, RecordStatus][] = [
@@ -1374,8 +1378,8 @@ describe.each(TEST_DATABASES)('store contract on $name', (database) => {
         await insertContributor(trx, person);
         await insertCommunity(trx, community);
         await insertModel(trx, newModel(community.id, person.id));
-        await insertConversation(trx, conv);
-        await insertMessages(trx, [message]);
+        await insertConversation(trx, conv, null);
+        await insertMessages(trx, [unscrubbed(message)]);
         await insertConsent(trx, newConsent(person.id));
         await insertIdempotentResponse(trx, idempotencyRow(principal, 'rolled-back'));
         await updateContributor(trx, person.id, { display_name: 'changed' });

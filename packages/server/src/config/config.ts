@@ -49,6 +49,12 @@ export const ConfigSchema = z.strictObject({
   gatewayIdleSeconds: integer(z.int().min(1).max(600)).default(30),
   /** Retries of a model request that failed before any token (429, 5xx, connection), with backoff. */
   gatewayRetries: integer(z.int().min(0).max(5)).default(2),
+  /** Where releases are built: one folder per version. */
+  releasesDir: z.string().min(1).default('./data/releases'),
+  /** Publishing releases to the Hugging Face Hub: the dataset repository (`owner/name`) and a write token. */
+  hubRepo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name').optional(),
+  hubToken: z.string().min(1).optional(),
+  hubUrl: z.url({ protocol: /^https?$/ }).default('https://huggingface.co'),
 });
 
 export type Config = Readonly<z.output<typeof ConfigSchema>>;

@@ -20,6 +20,9 @@ import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { interchangeRoutes } from './routes/interchange.js';
+import { moderationRoutes } from './routes/moderation.js';
+import { releaseRoutes } from './routes/releases.js';
+import { releaseBuildsSettled } from '../services/releases.js';
 import { modelRoutes } from './routes/models.js';
 import { myDataRoutes } from './routes/my-data.js';
 import { queueRoutes } from './routes/queue.js';
@@ -91,6 +94,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     errorResponseBuilder: (_request, context) => new AppError('rate_limited', `too many requests: at most ${context.max} per ${context.after}; retry after ${context.after}`),
   });
 
+  // A release being built finishes (or fails and says so) before the database closes.
+  app.addHook('onClose', () => releaseBuildsSettled(ctx));
   await app.register(healthRoutes, { ctx, version: API_VERSION });
   for (const routes of [
     accountRoutes,
@@ -107,6 +112,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     ingestRoutes,
     interchangeRoutes,
     statsRoutes,
+    moderationRoutes,
+    releaseRoutes,
   ]) {
     await app.register(routes, { ctx });
   }

@@ -9,6 +9,7 @@ import {
   updateContributor,
 } from '../store/contributor-repository.js';
 import { deleteSession, insertSession } from '../store/credential-repository.js';
+import { audit } from './audit.js';
 import { timestamp, type ServiceContext } from './context.js';
 import { requireAdmin, type Principal } from './principal.js';
 import { hashPassword, newSecret, sha256, verifyPassword } from './secrets.js';
@@ -109,8 +110,11 @@ export async function setRoles(ctx: ServiceContext, principal: Principal, contri
   if (contributorId === principal.contributorId && !next.includes('admin')) {
     throw new AppError('validation_failed', 'an admin cannot remove their own admin role', 'roles');
   }
-  await getContributor(ctx, contributorId);
-  await updateContributor(ctx.store.db, contributorId, { roles: next });
+  const before = await getContributor(ctx, contributorId);
+  await ctx.store.write(async (trx) => {
+    await updateContributor(trx, contributorId, { roles: next });
+    await audit(ctx, trx, principal, { action: 'contributor.roles', target_kind: 'contributor', target_id: contributorId, details: { from: before.roles, to: next } });
+  });
   ctx.principals.forgetWhere((p) => p.contributorId === contributorId);
   return getContributor(ctx, contributorId);
 }

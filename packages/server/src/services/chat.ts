@@ -5,6 +5,9 @@ import { GatewayError, streamCompletion, type ChatTurn, type GatewayFailure } fr
 import { findConversation, insertMessages, listMessages, toMessage, touchConversation } from '../store/conversation-repository.js';
 import { findModel, listModelVersions, toModel } from '../store/model-repository.js';
 import { insertFeedback, toFeedbackRow } from '../store/feedback-repository.js';
+import { scrubMessage } from './privacy-gate.js';
+import { feedbackReleaseLicence, refreshReleaseLicences } from './release-licences.js';
+import { withoutColumns } from './conversations.js';
 import { requireActiveConsent } from './consent.js';
 import { timestamp, type ServiceContext } from './context.js';
 import { appendMessage, createConversation } from './conversations.js';
@@ -147,8 +150,10 @@ async function storeAnswer(ctx: ServiceContext, principal: Principal, plan: Chat
     };
     // An answer of the pool model remembers the pool answer it repeats: withdrawing or taking down
     // the original can then reach its copies.
-    await insertMessages(trx, [{ ...message, source_meta: plan.poolSource ? JSON.stringify({ pool_answer_of: plan.poolSource }) : null }]);
+    const stored = scrubMessage({ ...message, source_meta: plan.poolSource ? JSON.stringify({ pool_answer_of: plan.poolSource }) : null });
+    await insertMessages(trx, [stored]);
     await touchConversation(trx, plan.conversationId!, now);
+    await refreshReleaseLicences(trx, [plan.conversationId!]);
     if (plan.regenerateOf !== null) {
       // Asking again is an implicit "not good enough" for the answer it replaces.
       const conversation = (await findConversation(trx, plan.conversationId!))!;
@@ -157,8 +162,9 @@ async function storeAnswer(ctx: ServiceContext, principal: Principal, plan: Chat
         { kind: 'regenerate', conversation_id: conversation.id, message_id: plan.regenerateOf, provenance: { type: 'human' }, methodology_version: 'of-1' },
         { id: ctx.newId(), now, contributorId: principal.contributorId, licence: consent.licence, conversation, messages: new Map(replaced.map((m) => [m.id, m] as const)), rubric: [] },
       );
-      await insertFeedback(trx, [toFeedbackRow(event, consent.id)]);
+      await insertFeedback(trx, [toFeedbackRow(event, consent.id, { pii_removed: null, release_licence: feedbackReleaseLicence(consent.licence, conversation.release_licence) })]);
     }
-    return message;
+    const { source_meta: _meta, ...shown } = stored;
+    return withoutColumns(shown);
   });
 }

@@ -1,6 +1,7 @@
 import type { Community, CommunityInput, CommunityUpdate } from '@openfeedback/core';
 import { AppError, notFound } from '../errors.js';
 import { findCommunity, insertCommunity, listCommunities as listCommunityRows, replaceCommunity, toCommunity } from '../store/community-repository.js';
+import { audit } from './audit.js';
 import { timestamp, type ServiceContext } from './context.js';
 import { requireAdmin, type Principal } from './principal.js';
 
@@ -10,7 +11,10 @@ export async function createCommunity(ctx: ServiceContext, principal: Principal,
     throw new AppError('conflict', `a community with slug "${input.slug}" exists`, 'slug');
   }
   const community: Community = { id: ctx.newId(), ...input, created_at: timestamp(ctx) };
-  await insertCommunity(ctx.store.db, community);
+  await ctx.store.write(async (trx) => {
+    await insertCommunity(trx, community);
+    await audit(ctx, trx, principal, { action: 'community.create', target_kind: 'community', target_id: community.id, details: { slug: community.slug, rubric_questions: community.rubric.length } });
+  });
   return community;
 }
 
@@ -33,6 +37,9 @@ export async function updateCommunity(ctx: ServiceContext, principal: Principal,
   if (patch.description !== undefined) next.description = patch.description;
   if (patch.guidelines !== undefined) next.guidelines = patch.guidelines;
   if (patch.rubric !== undefined) next.rubric = patch.rubric;
-  await replaceCommunity(ctx.store.db, next);
+  await ctx.store.write(async (trx) => {
+    await replaceCommunity(trx, next);
+    await audit(ctx, trx, principal, { action: 'community.update', target_kind: 'community', target_id: next.id, details: { changed: Object.keys(patch) } });
+  });
   return next;
 }

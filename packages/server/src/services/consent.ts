@@ -4,6 +4,9 @@ import { findLatestConsent, insertConsent, markContributionsWithdrawn, toConsent
 import type { ConsentTable } from '../store/schema.js';
 import type { Db } from '../store/store.js';
 import { timestamp, type ServiceContext } from './context.js';
+import { contributionIds } from '../store/erasure-repository.js';
+import { forgetPoolIndexes } from './pool-model.js';
+import { layTombstones } from './tombstones.js';
 import { requireScope, type Principal } from './principal.js';
 
 /** What a person is asked to agree to: shown by the consent screen and `GET /v1/consent/terms`. */
@@ -61,8 +64,10 @@ export async function withdrawConsent(ctx: ServiceContext, principal: Principal)
   const at = timestamp(ctx);
   await ctx.store.write(async (trx) => {
     await withdrawConsents(trx, principal.contributorId, at);
+    await layTombstones(ctx, trx, await contributionIds(trx, principal.contributorId, true), 'withdrawn');
     await markContributionsWithdrawn(trx, principal.contributorId);
   });
+  forgetPoolIndexes(ctx);
   return getConsent(ctx, principal);
 }
 

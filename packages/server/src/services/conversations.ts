@@ -2,6 +2,7 @@ import type { Conversation, ConversationInput, ConversationWithMessages, Message
 import { AppError, notFound } from '../errors.js';
 import { findCommunity } from '../store/community-repository.js';
 import {
+  conversationRecordIds,
   deleteConversationRows,
   feedbackGiversOn,
   findConversation,
@@ -16,6 +17,10 @@ import {
 import { listApiKeys } from '../store/credential-repository.js';
 import type { Db } from '../store/store.js';
 import { requireActiveConsent } from './consent.js';
+import { piiColumn, scrub, scrubMessage } from './privacy-gate.js';
+import { refreshReleaseLicences } from './release-licences.js';
+import { forgetPoolIndexes } from './pool-model.js';
+import { layTombstones } from './tombstones.js';
 import { timestamp, type ServiceContext } from './context.js';
 import { decodeCursor, toPage, utcRange } from './listing.js';
 import { idempotentWrite, type IdempotencyRequest, type WriteResult } from './idempotency.js';
@@ -45,7 +50,7 @@ export async function insertNewConversation(
   input: ConversationInput,
   source: string,
 ): Promise<ConversationWithMessages> {
-  await requireActiveConsent(trx, contributorId);
+  const consent = await requireActiveConsent(trx, contributorId);
   let communityId: string | null = null;
   if (input.community_id !== undefined) {
     const community = await findCommunity(trx, input.community_id);
@@ -57,22 +62,26 @@ export async function insertNewConversation(
     throw new AppError('conflict', `a conversation with id "${input.id}" exists`, 'id');
   }
   const now = timestamp(ctx);
+  const title = input.title === undefined ? null : scrub(input.title);
   const conversation: Conversation = {
     id,
     community_id: communityId,
     contributor_id: contributorId,
-    title: input.title ?? null,
+    title: title?.text ?? null,
     language: input.language ?? null,
     source,
-    licence: null,
+    // The author's grant, from the consent this write is made under.
+    licence: consent.licence,
     status: 'active',
     created_at: now,
     updated_at: now,
   };
-  const messages = await planMessages(trx, ctx.newId, { conversationId: id, language: conversation.language, existing: [], authorId: contributorId, createdAt: now, fieldPrefix: 'messages' }, input.messages);
-  await insertConversation(trx, conversation);
+  const planned = await planMessages(trx, ctx.newId, { conversationId: id, language: conversation.language, existing: [], authorId: contributorId, createdAt: now, fieldPrefix: 'messages' }, input.messages);
+  const messages = planned.map(scrubMessage);
+  await insertConversation(trx, conversation, title === null ? null : piiColumn(title.removed));
   await insertMessages(trx, messages);
-  return { ...conversation, messages };
+  await refreshReleaseLicences(trx, [id]);
+  return { ...conversation, messages: messages.map(withoutColumns) };
 }
 
 /**
@@ -95,10 +104,12 @@ export async function appendMessage(
     await requireActiveConsent(trx, principal.contributorId);
     const now = timestamp(ctx);
     const existing = await listMessages(trx, conversationId);
-    const [message] = await planMessages(trx, ctx.newId, { conversationId, language: conversation.language, existing, authorId: principal.contributorId, createdAt: now, fieldPrefix: '' }, [input]);
-    await insertMessages(trx, [message!]);
+    const [planned] = await planMessages(trx, ctx.newId, { conversationId, language: conversation.language, existing, authorId: principal.contributorId, createdAt: now, fieldPrefix: '' }, [input]);
+    const message = scrubMessage(planned!);
+    await insertMessages(trx, [message]);
     await touchConversation(trx, conversationId, now);
-    return message!;
+    await refreshReleaseLicences(trx, [conversationId]);
+    return withoutColumns(message);
   });
 }
 
@@ -131,8 +142,16 @@ export async function deleteConversation(ctx: ServiceContext, principal: Princip
     const people = new Set([conversation.contributor_id, ...(await feedbackGiversOn(trx, id))]);
     const principals = [...people].map(accountPrincipalKey);
     for (const person of people) for (const key of await listApiKeys(trx, person)) principals.push(apiKeyPrincipalKey(key.id));
+    await layTombstones(ctx, trx, await conversationRecordIds(trx, id), 'deleted');
     await deleteConversationRows(trx, id, principals);
   });
+  forgetPoolIndexes(ctx);
+}
+
+/** The message as the API shows it: what the privacy gate removed, as counts. */
+export function withoutColumns(m: Omit<Message, 'pii_removed'> & { pii_removed: string | null }): Message {
+  const { pii_removed, ...message } = m;
+  return pii_removed === null ? message : { ...message, pii_removed: JSON.parse(pii_removed) as Record<string, number> };
 }
 
 function withoutUndefined<T extends object>(o: T): T {

@@ -7,6 +7,11 @@ import { deleteFeedbackRow, findFeedback, insertFeedback, listFeedback as listFe
 import type { ConversationTable } from '../store/schema.js';
 import type { Db } from '../store/store.js';
 import { requireActiveConsent } from './consent.js';
+import { scrubFeedback } from './privacy-gate.js';
+import { forgetPoolIndexes } from './pool-model.js';
+import { layTombstones } from './tombstones.js';
+import { audit } from './audit.js';
+import { feedbackReleaseLicence } from './release-licences.js';
 import { timestamp, type ServiceContext } from './context.js';
 import { decodeCursor, toPage, utcRange } from './listing.js';
 import { buildFeedback } from './feedback-rules.js';
@@ -35,7 +40,7 @@ export async function recordFeedback(
       throw new AppError('conflict', `a feedback event with id "${input.id}" exists`, 'id');
     }
     const messages = new Map((await findMessages(trx, referencedMessageIds(input))).map((m) => [m.id, m] as const));
-    const feedback = buildFeedback(input, {
+    const built = buildFeedback(input, {
       id: input.id ?? ctx.newId(),
       now: timestamp(ctx),
       contributorId: principal.contributorId,
@@ -44,8 +49,10 @@ export async function recordFeedback(
       messages,
       rubric: input.kind === 'rating' && input.question_id !== undefined ? await rubricOf(trx, conversation) : [],
     });
-    await insertFeedback(trx, [toFeedbackRow(feedback, consent.id)]);
-    return feedback;
+    const { event, pii_removed } = scrubFeedback(built);
+    const release_licence = feedbackReleaseLicence(consent.licence, conversation.release_licence);
+    await insertFeedback(trx, [toFeedbackRow(event, consent.id, { pii_removed, release_licence })]);
+    return { ...event, release_licence, ...(pii_removed !== null && { pii_removed: JSON.parse(pii_removed) as Record<string, number> }) };
   });
 }
 
@@ -90,5 +97,10 @@ export async function deleteFeedback(ctx: ServiceContext, principal: Principal, 
   if (row === undefined || !canReadContribution(principal, row.contributor_id)) throw notFound('feedback');
   const moderates = readsWholePool(principal) && principal.roles.some((r) => r === 'moderator' || r === 'admin');
   if (row.contributor_id !== principal.contributorId && !moderates) throw new AppError('forbidden', 'only the author or a moderator may delete this event');
-  await deleteFeedbackRow(ctx.store.db, id);
+  await ctx.store.write(async (trx) => {
+    await layTombstones(ctx, trx, { feedback: [id] }, 'deleted');
+    await deleteFeedbackRow(trx, id);
+    if (row.contributor_id !== principal.contributorId) await audit(ctx, trx, principal, { action: 'feedback.delete', target_kind: 'feedback', target_id: id, details: { kind: row.kind, author: row.contributor_id } });
+  });
+  forgetPoolIndexes(ctx);
 }

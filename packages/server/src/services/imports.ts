@@ -7,13 +7,15 @@ import {
   type ImportResult,
   type Message,
 } from '@openfeedback/core';
-import { contentId } from '@openfeedback/core';
+import { contentId, resolveReleaseLicence } from '@openfeedback/core';
 import { AppError } from '../errors.js';
 import type { SourceRecord } from '../interchange/read-records.js';
 import { findCommunity } from '../store/community-repository.js';
 import { findContributorsByIds, insertContributor } from '../store/contributor-repository.js';
 import { findConversations, insertConversationRows, insertMessages } from '../store/conversation-repository.js';
 import { insertFeedback, toFeedbackRow } from '../store/feedback-repository.js';
+import { piiColumn, scrub, scrubFeedback, scrubMessage } from './privacy-gate.js';
+import { feedbackReleaseLicence } from './release-licences.js';
 import type { Db } from '../store/store.js';
 import { timestamp, type ServiceContext } from './context.js';
 import { requireAdmin, type Principal } from './principal.js';
@@ -209,20 +211,25 @@ async function ensurePeople(ctx: ServiceContext, trx: Db, source: string, conver
 }
 
 function toRows(c: ImportedConversation, target: Target, now: string) {
+  // Imported text passes the same privacy gate as text typed here; the source's licence is the grant.
+  const title = c.title === null ? null : scrub(c.title);
+  const releaseLicence = resolveReleaseLicence({ grants: [target.licence], modelTerms: [] });
   const conversation = {
     id: c.id,
     community_id: target.communityId,
     contributor_id: personId(target.source, c.author),
-    title: c.title,
+    title: title?.text ?? null,
     language: c.language,
     source: target.source,
     licence: target.licence,
     status: 'active',
     created_at: c.created_at ?? now,
     updated_at: c.created_at ?? now,
+    pii_removed: title === null ? null : piiColumn(title.removed),
+    release_licence: releaseLicence,
   };
   const byId = new Map(c.messages.map((m) => [m.id, m] as const));
-  const messages: (Message & { source_meta: string | null })[] = c.messages.map((m) => ({
+  const messages = c.messages.map((m) => scrubMessage<Message & { source_meta: string | null }>({
     id: m.id,
     conversation_id: c.id,
     parent_id: m.parent_id,
@@ -238,7 +245,11 @@ function toRows(c: ImportedConversation, target: Target, now: string) {
     created_at: m.created_at ?? conversation.created_at,
     source_meta: m.source_meta === null ? null : JSON.stringify(m.source_meta),
   }));
-  const feedback = c.feedback.map((f) => toFeedbackRow(toFeedback(f, c, byId, target, conversation.created_at), null));
+  const feedbackLicence = feedbackReleaseLicence(target.licence, releaseLicence);
+  const feedback = c.feedback.map((f) => {
+    const { event, pii_removed } = scrubFeedback(toFeedback(f, c, byId, target, conversation.created_at));
+    return toFeedbackRow(event, null, { pii_removed, release_licence: feedbackLicence });
+  });
   return { conversation, messages, feedback };
 }
 

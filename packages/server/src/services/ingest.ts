@@ -4,6 +4,8 @@ import { AppError } from '../errors.js';
 import { findCommunitiesByIds, toCommunity } from '../store/community-repository.js';
 import { findConversation, findConversations, findMessages } from '../store/conversation-repository.js';
 import { feedbackOwners, insertFeedback, toFeedbackRow } from '../store/feedback-repository.js';
+import { scrubFeedback } from './privacy-gate.js';
+import { feedbackReleaseLicence } from './release-licences.js';
 import { isUniqueViolation } from '../store/database-errors.js';
 import type { FeedbackTable } from '../store/schema.js';
 import type { Db } from '../store/store.js';
@@ -219,7 +221,8 @@ async function writeFeedbackBatch(
         rubric: rubrics.get(conversation.community_id ?? '') ?? [],
       });
       seen.add(id);
-      rows.push(toFeedbackRow(feedback, consent.id));
+      const { event, pii_removed } = scrubFeedback(feedback);
+      rows.push(toFeedbackRow(event, consent.id, { pii_removed, release_licence: feedbackReleaseLicence(consent.licence, conversation.release_licence) }));
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
       tally.rejected.push({ line, error: e });

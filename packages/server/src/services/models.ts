@@ -12,7 +12,9 @@ import {
   toModel,
   toModelVersion,
 } from '../store/model-repository.js';
+import { audit } from './audit.js';
 import { timestamp, type ServiceContext } from './context.js';
+import { refreshModelReleaseLicences } from './release-licences.js';
 import { isAdmin, requireRole, requireScope, type Principal } from './principal.js';
 
 /** Registers a model endpoint for a community; the registering trainer owns it. */
@@ -23,7 +25,10 @@ export async function createModel(ctx: ServiceContext, principal: Principal, inp
   if (community === undefined) throw new AppError('invalid_reference', 'no such community', 'community_id');
   if ((await findModel(ctx.store.db, input.slug)) !== undefined) throw new AppError('conflict', `a model with slug "${input.slug}" exists`, 'slug');
   const model: Model = { id: ctx.newId(), ...input, community_id: community.id, owner_id: principal.contributorId, created_at: timestamp(ctx) };
-  await insertModel(ctx.store.db, model);
+  await ctx.store.write(async (trx) => {
+    await insertModel(trx, model);
+    await audit(ctx, trx, principal, { action: 'model.create', target_kind: 'model', target_id: model.id, details: { slug: model.slug, community_id: model.community_id, base_url: model.base_url, output_licences: model.output_licences } });
+  });
   return model;
 }
 
@@ -60,7 +65,12 @@ export async function updateModel(ctx: ServiceContext, principal: Principal, idO
   if (patch.output_terms !== undefined) next.output_terms = patch.output_terms;
   if (patch.output_licences !== undefined) next.output_licences = patch.output_licences;
   if (patch.api_key_env !== undefined) next.api_key_env = patch.api_key_env;
-  await replaceModel(ctx.store.db, next);
+  await ctx.store.write(async (trx) => {
+    await replaceModel(trx, next);
+    // New output terms change what may be released of every conversation the model answered in.
+    if (patch.output_licences !== undefined) await refreshModelReleaseLicences(trx, next.id);
+    await audit(ctx, trx, principal, { action: 'model.update', target_kind: 'model', target_id: next.id, details: { changed: Object.keys(patch) } });
+  });
   return next;
 }
 
@@ -71,7 +81,10 @@ export async function createModelVersion(ctx: ServiceContext, principal: Princip
     throw new AppError('conflict', `version "${input.version}" of this model exists`, 'version');
   }
   const version: ModelVersion = { id: ctx.newId(), model_id: model.id, ...input, created_at: timestamp(ctx) };
-  await insertModelVersion(ctx.store.db, version);
+  await ctx.store.write(async (trx) => {
+    await insertModelVersion(trx, version);
+    await audit(ctx, trx, principal, { action: 'model.version.create', target_kind: 'model', target_id: model.id, details: { version: version.version, trained_on: version.trained_on } });
+  });
   return version;
 }
 

@@ -145,6 +145,14 @@ interface IndexSlot {
 const slots = new WeakMap<ServiceContext, Map<string, IndexSlot>>();
 
 /**
+ * Drops the in-memory prompt indexes (after a deletion, withdrawal or takedown): the removed text
+ * leaves memory at once, and the next answer builds the index again from what the pool holds.
+ */
+export function forgetPoolIndexes(ctx: ServiceContext): void {
+  slots.delete(ctx);
+}
+
+/**
  * The community's prompt index, current: built on first use (awaited: a few seconds for 100k
  * prompts), then brought up to date on every call with what was written since (a primary-key range,
  * usually empty), and rebuilt in the background every REBUILD_AFTER_MS while the old one serves.

@@ -32,6 +32,12 @@ export function requireRole(p: Principal, roles: readonly Role[], doing: string)
 
 export const isAdmin = (p: Principal) => p.roles.includes('admin') && (p.scopes === null || p.scopes.includes('admin'));
 
+/** Moderators and admins, in a session or with a key that has the `admin` scope. */
+export function requireModerator(p: Principal, doing: string): void {
+  requireRole(p, ['moderator', 'admin'], doing);
+  requireScope(p, 'admin');
+}
+
 export function requireAdmin(p: Principal, doing: string): void {
   requireRole(p, ['admin'], doing);
   requireScope(p, 'admin');

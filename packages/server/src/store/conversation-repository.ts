@@ -6,7 +6,8 @@ import type { ConversationTable, MessageTable } from './schema.js';
 import { olderThan, type Keyset } from './keyset.js';
 
 export function toConversation(row: ConversationTable): Conversation {
-  return { ...row, status: row.status as RecordStatus };
+  const { pii_removed: _removed, ...conversation } = row;
+  return { ...conversation, status: row.status as RecordStatus };
 }
 
 export function toMessage(row: MessageTable): Message {
@@ -23,11 +24,12 @@ export function toMessage(row: MessageTable): Message {
     language: row.language,
     status: row.status as RecordStatus,
     created_at: row.created_at,
+    ...(row.pii_removed !== null && row.pii_removed !== undefined && { pii_removed: JSON.parse(row.pii_removed) as Record<string, number> }),
   };
 }
 
-export async function insertConversation(db: Db, c: Conversation): Promise<void> {
-  await db.insertInto('conversations').values(c).execute();
+export async function insertConversation(db: Db, c: Conversation, piiRemoved: string | null): Promise<void> {
+  await db.insertInto('conversations').values({ ...c, pii_removed: piiRemoved, release_licence: null }).execute();
 }
 
 export async function touchConversation(db: Db, id: string, at: string): Promise<void> {
@@ -63,7 +65,8 @@ export async function listConversations(
 }
 
 /** `source_meta` (JSON) is set by imports only. */
-export async function insertMessages(db: Db, messages: readonly (Message & { source_meta?: string | null })[]): Promise<void> {
+/** Messages as the privacy gate returns them: content scrubbed, `pii_removed` noted. */
+export async function insertMessages(db: Db, messages: readonly (Omit<Message, 'pii_removed'> & { source_meta?: string | null; pii_removed: string | null })[]): Promise<void> {
   if (messages.length === 0) return;
   await db.insertInto('messages').values([...messages]).execute();
 }
@@ -86,9 +89,10 @@ export async function findConversations(db: Db, ids: readonly string[]): Promise
   return selectInChunks(ids, (chunk) => db.selectFrom('conversations').selectAll().where('id', 'in', chunk).execute());
 }
 
-export async function insertConversationRows(db: Db, conversations: readonly ConversationTable[]): Promise<void> {
+/** Rows made elsewhere (imports, fixtures); privacy and licence columns default to empty. */
+export async function insertConversationRows(db: Db, conversations: readonly (Omit<ConversationTable, 'pii_removed' | 'release_licence'> & Partial<Pick<ConversationTable, 'pii_removed' | 'release_licence'>>)[]): Promise<void> {
   if (conversations.length === 0) return;
-  await db.insertInto('conversations').values([...conversations]).execute();
+  await db.insertInto('conversations').values(conversations.map((c) => ({ pii_removed: null, release_licence: null, ...c }))).execute();
 }
 
 /**
@@ -111,6 +115,13 @@ export async function deleteConversationRows(db: Db, id: string, principalIds: r
       .where((eb) => eb.or([sql<boolean>`response_body like ${`%"id":${quoted}%`} escape '\\'`, sql<boolean>`response_body like ${`%"conversation_id":${quoted}%`} escape '\\'`]))
       .execute();
   }
+}
+
+/** The conversation, its messages and the feedback on them, by id (for tombstones). */
+export async function conversationRecordIds(db: Db, id: string): Promise<{ conversations: string[]; messages: string[]; feedback: string[] }> {
+  const messages = (await db.selectFrom('messages').select('id').where('conversation_id', '=', id).execute()).map((r) => r.id);
+  const feedback = (await db.selectFrom('feedback').select('id').where('conversation_id', '=', id).execute()).map((r) => r.id);
+  return { conversations: [id], messages, feedback };
 }
 
 /** The people who gave feedback on a conversation (its author aside, possibly). */

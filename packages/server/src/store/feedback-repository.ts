@@ -9,10 +9,11 @@ import { parseJson } from './json-column.js';
 const COMMON_COLUMNS = new Set([
   'id', 'kind', 'contributor_id', 'conversation_id', 'message_id', 'valence', 'annotator_role', 'provenance',
   'methodology_version', 'licence', 'status', 'model_id', 'community_id', 'language', 'created_at', 'updated_at',
+  'pii_removed', 'release_licence',
 ]);
 
 /** Splits an API-shaped event into its row: common columns plus a JSON payload of the kind's own fields. */
-export function toFeedbackRow(f: Feedback, consentId: string | null): FeedbackTable {
+export function toFeedbackRow(f: Feedback, consentId: string | null, terms: Pick<FeedbackTable, 'pii_removed' | 'release_licence'> = NO_TERMS): FeedbackTable {
   const payload: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(f)) if (!COMMON_COLUMNS.has(k)) payload[k] = v;
   return {
@@ -34,8 +35,12 @@ export function toFeedbackRow(f: Feedback, consentId: string | null): FeedbackTa
     language: f.language,
     created_at: f.created_at,
     updated_at: f.updated_at,
+    pii_removed: terms.pii_removed,
+    release_licence: terms.release_licence,
   };
 }
+
+const NO_TERMS = { pii_removed: null, release_licence: null };
 
 export function toFeedback(row: FeedbackTable): Feedback {
   // Assigned onto the parsed payload rather than spread into a new literal: V8 builds wide object
@@ -57,6 +62,8 @@ export function toFeedback(row: FeedbackTable): Feedback {
     language: row.language,
     created_at: row.created_at,
     updated_at: row.updated_at,
+    release_licence: row.release_licence ?? null,
+    ...(row.pii_removed !== null && row.pii_removed !== undefined && { pii_removed: parseJson<Record<string, number>>(row.pii_removed) }),
   }) as Feedback;
 }
 

@@ -35,6 +35,10 @@ export async function listModels(db: Db, communityId: string | undefined): Promi
   return q.execute();
 }
 
+export async function findModelsOwnedBy(db: Db, ownerId: string): Promise<ModelTable[]> {
+  return db.selectFrom('models').selectAll().where('owner_id', '=', ownerId).execute();
+}
+
 export async function insertModelVersion(db: Db, v: ModelVersion): Promise<void> {
   await db.insertInto('model_versions').values({ ...v, trained_on: toJson(v.trained_on) }).execute();
 }

@@ -93,8 +93,12 @@ export interface ConversationTable {
   status: string;
   created_at: string;
   updated_at: string;
-  /** The licence of an imported conversation's source; null for conversations typed here. */
+  /** The licence its author granted (from their consent), or an imported conversation's source licence. */
   licence: string | null;
+  /** JSON PiiCounts: what scrubbing removed from the title. */
+  pii_removed: string | null;
+  /** The licence the conversation may be released under (author's grant and its models' terms); null: unresolved. */
+  release_licence: string | null;
 }
 
 export interface MessageTable {
@@ -113,6 +117,8 @@ export interface MessageTable {
   model_name: string | null;
   /** JSON: fields of an imported source the pool has no column for, kept for faithful re-export. */
   source_meta: string | null;
+  /** JSON PiiCounts: what scrubbing removed from the content (kinds and counts, never the originals). */
+  pii_removed: string | null;
 }
 
 export interface FeedbackTable {
@@ -134,6 +140,9 @@ export interface FeedbackTable {
   language: string | null;
   created_at: string;
   updated_at: string;
+  pii_removed: string | null;
+  /** The licence the event may be released under (its licence, its conversation's); null: unresolved. */
+  release_licence: string | null;
 }
 
 export interface IdempotencyTable {
@@ -158,6 +167,59 @@ export interface QueueAssignmentTable {
   served_at: string;
 }
 
+export interface SettingTable {
+  key: string;
+  value: string;
+}
+
+/** A record that left the pool (withdrawn, deleted, taken down), by its public id: releases list them for mirrors. */
+export interface TombstoneTable {
+  id: string;
+  record_kind: string; // conversation | message | feedback
+  public_id: string;
+  reason: string; // withdrawn | deleted | takedown
+  created_at: string;
+}
+
+export interface TakedownReportTable {
+  id: string;
+  conversation_id: string;
+  message_id: string | null;
+  reason: string; // privacy | copyright | harm
+  details: string;
+  reporter_id: string | null;
+  status: string; // open | upheld | rejected
+  created_at: string;
+  decided_at: string | null;
+  decided_by: string | null;
+  decision_reason: string | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: string;
+  actor_id: string | null;
+  action: string;
+  target_kind: string;
+  target_id: string | null;
+  reason: string | null;
+  details: string; // JSON
+}
+
+export interface ReleaseTable {
+  version: string;
+  created_at: string;
+  /** Records created up to this instant are in the release: rebuilding it reads the same records. */
+  cutoff: string;
+  /** Hex key of this release's contributor pseudonyms (never published). */
+  secret: string;
+  previous_version: string | null;
+  created_by: string | null;
+  status: string; // building | built | failed
+  manifest: string | null; // JSON ReleaseManifest
+  error: string | null;
+}
+
 export interface Schema {
   contributors: ContributorTable;
   sessions: SessionTable;
@@ -172,4 +234,9 @@ export interface Schema {
   idempotency_keys: IdempotencyTable;
   identities: IdentityTable;
   queue_assignments: QueueAssignmentTable;
+  settings: SettingTable;
+  tombstones: TombstoneTable;
+  takedown_reports: TakedownReportTable;
+  audit_log: AuditLogTable;
+  releases: ReleaseTable;
 }

@@ -1,5 +1,6 @@
 import { api, isApiError, send } from './http';
 import type {
+  AuditEntry,
   AuthProvider,
   Community,
   CommunityInput,
@@ -8,6 +9,7 @@ import type {
   Contributor,
   Conversation,
   ConversationWithMessages,
+  ErasureReport,
   Feedback,
   FeedbackBody,
   Me,
@@ -18,6 +20,10 @@ import type {
   Page,
   PoolStats,
   ProfileUpdate,
+  PublishResult,
+  Release,
+  TakedownReason,
+  TakedownReport,
   Terms,
 } from './types';
 
@@ -45,6 +51,8 @@ export async function getMe(): Promise<Me | null> {
   }
 }
 export const updateProfile = (patch: ProfileUpdate) => api<Contributor>('/v1/me', { method: 'PATCH', body: patch });
+/** Deletes the signed-in account and everything of it (the session ends with it). */
+export const deleteMe = () => api<ErasureReport>('/v1/me', { method: 'DELETE' });
 
 /**
  * Sign-in methods besides the password. Read tolerantly: `{ providers: [{ id, name, start_url }] }`,
@@ -131,3 +139,19 @@ export async function nextFromQueue(communityId?: string): Promise<ConversationW
 export const getMyStats = () => api<MyStats>('/v1/me/stats');
 export const getPoolStats = () => api<PoolStats>('/v1/stats');
 export const myExportUrl = (format: 'json' | 'csv', table?: 'conversations' | 'messages' | 'feedback') => `/v1/me/export${query({ format, table })}`;
+
+// Releases
+const releasePath = (version: string) => `/v1/releases/${encodeURIComponent(version)}`;
+export const listReleases = () => api<{ items: Release[] }>('/v1/releases').then((r) => r.items);
+export const getRelease = (version: string) => api<Release>(releasePath(version));
+/** Starts building a release (202): poll getRelease until it is built or failed. */
+export const createRelease = (version?: string) => api<Release>('/v1/releases', json(version === undefined ? {} : { version }));
+export const publishRelease = (version: string) => api<PublishResult>(`${releasePath(version)}/publish`, json({ kind: 'hub' }));
+export const releaseFileUrl = (version: string, path: string) => `${releasePath(version)}/files/${path.split('/').map(encodeURIComponent).join('/')}`;
+
+// Takedowns and the audit log
+export const fileTakedown = (input: { record_id: string; reason: TakedownReason; details: string }) => api<TakedownReport>('/v1/takedowns', json(input));
+export const listTakedowns = (status: TakedownReport['status'] = 'open') => api<{ items: TakedownReport[] }>(`/v1/takedowns${query({ status })}`).then((r) => r.items);
+export const decideTakedown = (id: string, decision: 'uphold' | 'reject', reason: string) =>
+  api<TakedownReport>(`/v1/takedowns/${encodeURIComponent(id)}/decision`, json({ decision, reason }));
+export const readAuditLog = (params: { limit?: number; cursor?: string; action?: string }) => api<{ items: AuditEntry[]; next_cursor: string | null }>(`/v1/audit${query(params)}`);

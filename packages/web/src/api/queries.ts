@@ -17,6 +17,10 @@ export const keys = {
   myFeedback: ['my-feedback'] as const,
   myStats: ['my-stats'] as const,
   poolStats: ['pool-stats'] as const,
+  releases: ['releases'] as const,
+  release: (version: string) => ['releases', version] as const,
+  takedowns: ['takedowns'] as const,
+  audit: ['audit'] as const,
 };
 
 export const useMe = () => useQuery({ queryKey: keys.me, queryFn: getMe, staleTime: 5 * 60_000 });

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 export interface DialogProps {
@@ -11,23 +11,29 @@ export interface DialogProps {
 
 /**
  * A modal dialog on the native <dialog>: the browser traps focus inside it, closes it on Escape and
- * makes the page behind it inert. Focus returns to what had it before the dialog opened.
+ * makes the page behind it inert. Focus starts on the field marked `data-autofocus` (else on the
+ * first control) and returns to what had it before the dialog opened.
  */
 export function Dialog({ title, onClose, children, testId, wide = false }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const { t } = useTranslation();
+  // What had focus when the dialog was asked for (read while rendering, before anything inside takes it).
+  const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
   useEffect(() => {
     const dialog = ref.current;
     if (dialog === null) return;
-    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (typeof dialog.showModal === 'function') dialog.showModal();
     else dialog.setAttribute('open', '');
+    // React's autoFocus ran while the dialog was still closed (hidden: nothing to focus) and leaves no
+    // attribute for showModal() to find, which then focuses the first control (×): the field marked
+    // data-autofocus gets it instead.
+    dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => {
       if (dialog.open) dialog.close();
-      before?.focus();
+      opener?.focus();
     };
-  }, []);
+  }, []); // once, on opening
   return (
     <dialog
       ref={ref}

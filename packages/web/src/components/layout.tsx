@@ -35,7 +35,7 @@ export function Layout({ children }: { children: ReactNode }) {
     return () => cancelAnimationFrame(id);
   }, [location.pathname]); // the path only: a change of query or state is not a new page
 
-  const isAdmin = me?.roles.some((r) => r === 'admin' || r === 'trainer') ?? false;
+  const isAdmin = me?.roles.some((r) => r === 'admin' || r === 'trainer' || r === 'moderator') ?? false;
   const nextTheme = THEMES[(THEMES.indexOf(theme) + 1) % THEMES.length]!;
 
   const out = async () => {

@@ -35,6 +35,8 @@ export interface MessageViewProps {
   actions?: AnswerActions | undefined;
   onRetry?: (() => void) | undefined;
   onEdit?: ((content: string) => void) | undefined;
+  /** Ask for a stored message to be taken down (privacy, copyright, harm): opens the report dialog. */
+  onReport?: ((messageId: string) => void) | undefined;
   children?: ReactNode;
 }
 
@@ -93,6 +95,20 @@ export const MessageView = memo(function MessageView(props: MessageViewProps) {
           </span>
         )}
         {props.branch !== null && <BranchSwitcher {...props.branch} />}
+        {props.onReport !== undefined && draft === null && !node.local && (
+          <button
+            type="button"
+            className="link-button report-button"
+            onClick={(e) => {
+              e.stopPropagation(); // not a click on the answer (that would focus it)
+              props.onReport!(node.id);
+            }}
+            title={t('report.buttonTitle')}
+            data-testid="report-button"
+          >
+            {t('report.button')}
+          </button>
+        )}
       </header>
       {editing ? (
         <form

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RubricQuestion } from '../api/types';
 import { CorrectionEditor } from '../feedback/correction-editor';
@@ -9,6 +10,7 @@ import type { FeedbackApi } from '../feedback/use-feedback';
 import { siblingsAt } from '../lib/tree';
 import { DRAFT_ID, type ChatNode, type Draft } from '../screens/chat/chat-state';
 import { MessageView } from './message-view';
+import { ReportDialog } from './report-dialog';
 import type { AnswerUi } from './use-answer-ui';
 
 export interface ThreadProps {
@@ -31,6 +33,7 @@ export function Thread(props: ThreadProps) {
   const { t } = useTranslation();
   const { ui, feedback } = props;
   const summary = feedback?.summary;
+  const [reporting, setReporting] = useState<string | null>(null);
   return (
     <div className="thread" data-testid="thread">
       {props.path.map((node) => {
@@ -73,6 +76,7 @@ export function Thread(props: ThreadProps) {
             }
             onRetry={isDraft && props.draft?.state !== 'streaming' ? props.onRetry : undefined}
             onEdit={node.role === 'user' && props.onEdit && !node.pending ? (content) => props.onEdit!(node, content) : undefined}
+            onReport={stored ? setReporting : undefined}
           >
             {canFeedback && ui.panel?.messageId === node.id && ui.panel.kind === 'rate' && (
               <RatePanel
@@ -111,6 +115,7 @@ export function Thread(props: ThreadProps) {
           onClose={() => ui.setDialog(null)}
         />
       )}
+      {reporting !== null && <ReportDialog messageId={reporting} onClose={() => setReporting(null)} />}
     </div>
   );
 }

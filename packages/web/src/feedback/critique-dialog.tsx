@@ -28,7 +28,7 @@ export function CritiqueDialog(props: { span: SourceSpan | null; onSubmit: (text
         )}
         <label className="field">
           <span>{t('feedback.critiqueLabel')}</span>
-          <textarea autoFocus rows={4} required maxLength={20000} value={text} onChange={(e) => setText(e.target.value)} data-testid="critique-text" />
+          <textarea data-autofocus rows={4} required maxLength={20000} value={text} onChange={(e) => setText(e.target.value)} data-testid="critique-text" />
         </label>
         <fieldset className="inline-choices">
           <legend>{t('feedback.sentiment')}</legend>

@@ -23,7 +23,7 @@ export function FlagDialog(props: { target: 'answer' | 'conversation'; onSubmit:
           <legend>{t('feedback.flagReason')}</legend>
           {FLAG_REASONS.map((r, i) => (
             <label key={r} className="radio-card">
-              <input type="radio" name="reason" required autoFocus={i === 0} checked={reason === r} onChange={() => setReason(r)} data-testid={`flag-${r}`} />
+              <input type="radio" name="reason" required data-autofocus={i === 0 ? true : undefined} checked={reason === r} onChange={() => setReason(r)} data-testid={`flag-${r}`} />
               <span>
                 <strong>{t(`feedback.flags.${r}`)}</strong>
                 <small>{t(`feedback.flagHints.${r}`)}</small>

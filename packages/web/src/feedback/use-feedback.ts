@@ -31,14 +31,27 @@ export function useFeedback(conversationId: string | null, contributorId: string
   const [summary, setSummary] = useState<ConversationFeedback>(emptyConversation);
   const summaryRef = useRef(summary);
   summaryRef.current = summary;
+  // Whether the summary holds a change made here that the cache has not seen yet.
+  const changedHere = useRef(false);
 
-  useEffect(() => setSummary(stored.data ?? emptyConversation()), [stored.data, conversationId]);
-  // What was given here goes into the cache too, so that coming back to the conversation shows it.
   useEffect(() => {
+    changedHere.current = false;
+    setSummary(stored.data ?? emptyConversation());
+  }, [stored.data, conversationId]);
+  // What was given here goes into the cache too, so that coming back to the conversation shows it.
+  // Only such a change: the summary of the render in which stored data arrives is the stale one, and
+  // writing it back would make the two effects swap old and new for ever (the answer's feedback
+  // flickering, hundreds of renders a second).
+  useEffect(() => {
+    if (!changedHere.current) return;
+    changedHere.current = false;
     if (conversationId !== null && stored.data !== undefined && summary !== stored.data) queryClient.setQueryData(keys.feedbackOn(conversationId), summary);
   }, [summary, conversationId, stored.data, queryClient]);
 
-  const update = useCallback((fn: (s: ConversationFeedback) => ConversationFeedback) => setSummary((s) => fn(s)), []);
+  const update = useCallback((fn: (s: ConversationFeedback) => ConversationFeedback) => {
+    changedHere.current = true;
+    setSummary((s) => fn(s));
+  }, []);
   const updateAnswer = useCallback(
     (messageId: string, fn: (a: AnswerFeedback) => AnswerFeedback) => update((s) => ({ ...s, answers: { ...s.answers, [messageId]: fn(s.answers[messageId] ?? emptyAnswer()) } })),
     [update],
@@ -160,7 +173,7 @@ export function useFeedback(conversationId: string | null, contributorId: string
         messageId === null ? { ...s, flags: [...s.flags, reason] } : { ...s, answers: { ...s.answers, [messageId]: { ...(s.answers[messageId] ?? emptyAnswer()), flags: [...(s.answers[messageId]?.flags ?? []), reason] } } };
       const before = summaryRef.current;
       update(add);
-      give(body, t('feedback.flagSaved'), () => setSummary(before));
+      give(body, t('feedback.flagSaved'), () => update(() => before));
     },
     [conversationId, give, update, t],
   );

@@ -2,8 +2,9 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../../services/context.js';
+import { eraseMe } from '../../services/erasure.js';
 import { exportMyData, MY_DATA_TABLES, myStats } from '../../services/my-data.js';
-import { principalOf } from '../authenticate.js';
+import { principalOf, SESSION_COOKIE } from '../authenticate.js';
 import { errors } from '../schemas.js';
 
 const MyStats = z.object({
@@ -41,6 +42,25 @@ export const myDataRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
         .header('content-disposition', `attachment; filename="${download.filename}"`)
         .header('cache-control', 'no-store')
         .send(Readable.from(download.chunks) as never); // a stream: Fastify pipes it, unserialised
+    },
+  );
+  app.delete(
+    '/v1/me',
+    {
+      schema: {
+        tags: ['my data'],
+        summary: 'Delete my account and everything of mine (in a signed-in session)',
+        description:
+          'Removes the account and all its content from every table and index the server keeps: my conversations with every message and all feedback on them, ' +
+          'my feedback elsewhere, consents, sessions, API keys, sign-in identities. The next release lists the removed records (by public id) in its removals file. ' +
+          'Copies already published in a release cannot be recalled. Refused (409) while I own models.',
+        response: { 200: z.object({ conversations: z.int(), messages: z.int(), feedback: z.int() }), ...errors(401, 403, 409) },
+      },
+    },
+    async (request, reply) => {
+      const report = await eraseMe(ctx, principalOf(request));
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return report;
     },
   );
 };

@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.js';
 import * as interchange from './0002-interchange.js';
 import * as webApp from './0003-web-app.js';
+import * as privacyAndReleases from './0004-privacy-and-releases.js';
 
 /** Migrations are compiled in (not read from a folder) so that the CLI and tests find them wherever they run. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-interchange': interchange,
   '0003-web-app': webApp,
+  '0004-privacy-and-releases': privacyAndReleases,
 };
 
 export const migrationProvider: MigrationProvider = {

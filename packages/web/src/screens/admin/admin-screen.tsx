@@ -1,18 +1,26 @@
 import { useTranslation } from 'react-i18next';
 import { useCommunities, useMe } from '../../api/queries';
 import { PageTitle } from '../../components/layout';
+import { AuditSection } from './audit-section';
 import { CommunityForm } from './community-form';
 import { ModelSection } from './model-section';
+import { ReleaseSection } from './release-section';
 import { StatsSection } from './stats-section';
+import { TakedownSection } from './takedown-section';
 
-/** Running the instance: communities and their rubrics, model endpoints, the numbers. */
+/**
+ * Running the instance: communities and their rubrics, model endpoints, releases, the takedown
+ * queue, the audit log, the numbers. Each person sees the parts their roles allow: admins all of
+ * it, trainers the models, moderators the takedown queue.
+ */
 export default function AdminScreen() {
   const { t } = useTranslation();
   const me = useMe().data!;
   const communities = useCommunities().data ?? [];
   const isAdmin = me.roles.includes('admin');
   const canModels = isAdmin || me.roles.includes('trainer');
-  if (!canModels) {
+  const canModerate = isAdmin || me.roles.includes('moderator');
+  if (!canModels && !canModerate) {
     return (
       <div className="page narrow">
         <PageTitle>{t('admin.title')}</PageTitle>
@@ -41,7 +49,10 @@ export default function AdminScreen() {
           <CommunityForm />
         </section>
       )}
-      <ModelSection />
+      {canModels && <ModelSection />}
+      {isAdmin && <ReleaseSection />}
+      {canModerate && <TakedownSection />}
+      {isAdmin && <AuditSection />}
       {isAdmin && <StatsSection />}
     </div>
   );

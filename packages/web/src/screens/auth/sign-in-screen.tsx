@@ -1,11 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
+import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { signIn, signUp } from '../../api/endpoints';
 import { keys, useAuthProviders, useMe } from '../../api/queries';
 import { ErrorText } from '../../components/error-text';
 import { PageTitle } from '../../components/layout';
+import type { AccountDeletedState } from '../me/delete-account-section';
 
 /** Only paths of this site are followed after signing in (no open redirect through `next`). */
 export function safeNext(next: string | null, fallback = '/chat'): string {
@@ -19,6 +20,7 @@ export default function SignInScreen({ mode }: { mode: 'sign-in' | 'sign-up' }) 
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
   const providerError = params.get('sign_in_error');
+  const deleted = (useLocation().state as Partial<AccountDeletedState> | null)?.accountDeleted;
   const me = useMe();
   const providers = useAuthProviders().data ?? [];
   const queryClient = useQueryClient();
@@ -51,6 +53,11 @@ export default function SignInScreen({ mode }: { mode: 'sign-in' | 'sign-up' }) 
   return (
     <div className="page narrow auth-page">
       <PageTitle>{signingUp ? t('auth.signUpTitle') : t('auth.signInTitle')}</PageTitle>
+      {deleted !== undefined && (
+        <p className="notice" role="status" data-testid="account-deleted-notice">
+          {t('auth.accountDeleted', { conversations: deleted.conversations, messages: deleted.messages, feedback: deleted.feedback })}
+        </p>
+      )}
       <p className="lead">{t('auth.intro')}</p>
       {providerError !== null && (
         <p className="error-text" role="alert" data-testid="provider-error">

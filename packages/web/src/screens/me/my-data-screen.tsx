@@ -11,6 +11,7 @@ import { useNotify } from '../../components/notices';
 import { Loading } from '../../components/spinner';
 import { draftFrom, invalidLanguages, ProfileFields, profileUpdateFrom } from '../consent/profile-fields';
 import { ConsentSection } from './consent-section';
+import { DeleteAccountSection } from './delete-account-section';
 import { FeedbackLine } from './feedback-line';
 
 type Pending = { kind: 'conversation' | 'feedback'; id: string } | null;
@@ -178,6 +179,8 @@ export default function MyDataScreen() {
       </section>
 
       <ProfileSection />
+
+      <DeleteAccountSection />
 
       {pending !== null && (
         <Dialog title={pending.kind === 'conversation' ? t('myData.deleteConversationTitle') : t('myData.deleteFeedbackTitle')} onClose={() => setPending(null)} testId="delete-dialog">
