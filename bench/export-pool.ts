@@ -31,7 +31,7 @@ export async function fillPool(db: string, events = EVENTS): Promise<void> {
       const events = [];
       for (let c = start; c < Math.min(start + 1000, conversations); c++) {
         const id = `c${c}`;
-        convs.push({ id, community_id: null, contributor_id: 'bench', title: null, language: 'en', source: 'bench', licence: 'CC0-1.0', status: 'active', created_at: at, updated_at: at });
+        convs.push({ id, community_id: null, contributor_id: 'bench', title: null, language: 'en', source: 'bench', licence: 'CC0-1.0', release_licence: 'CC0-1.0', status: 'active', created_at: at, updated_at: at });
         messages.push(
           { id: `${id}-q`, conversation_id: id, parent_id: null, role: 'user' as const, content: `Question ${c}: how do rivers form, and why do they meander?`, model_id: null, model_version_id: null, model_name: null, contributor_id: 'bench', language: 'en', status: 'active' as const, created_at: at },
           { id: `${id}-a`, conversation_id: id, parent_id: `${id}-q`, role: 'assistant' as const, content: `Answer ${c}: rain gathers into streams; erosion on the outer bank and deposits on the inner bank make the bends grow.`, model_id: null, model_version_id: null, model_name: 'bench-model', contributor_id: null, language: 'en', status: 'active' as const, created_at: at },
@@ -44,7 +44,7 @@ export async function fillPool(db: string, events = EVENTS): Promise<void> {
               : k % 3 === 1
                 ? { ...base, kind: 'rating', message_id: `${id}-a`, question_id: null, score: 1 + (k % 5), scale_min: 1, scale_max: 5, valence: valenceOf({ kind: 'rating', score: 1 + (k % 5), scale_min: 1, scale_max: 5 }) }
                 : { ...base, kind: 'critique', message_id: `${id}-a`, text: 'Could say why the outer bank erodes faster.', span: { start: 0, end: 6 }, sentiment: 0, valence: 0 };
-          events.push(toFeedbackRow(f, null));
+          events.push(toFeedbackRow(f, null, { pii_removed: null, release_licence: 'CC0-1.0' }));
         }
       }
       await insertConversationRows(trx, convs);

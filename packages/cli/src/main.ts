@@ -13,6 +13,8 @@ export function buildProgram(): Command {
   const program = new Command('openfeedback')
     .description('The open pool of human feedback on language models.')
     .version('0.1.0')
+    // `openfeedback release create --version 2026.11` is the command's --version, not the program's.
+    .enablePositionalOptions()
     .showHelpAfterError()
     .exitOverride();
   program.addHelpText(

@@ -323,20 +323,23 @@ function publicBundle(c: ConversationTable, messages: MessageTable[], feedback: 
 }
 
 function publicFeedback(f: Feedback, conversationId: string, communitySlug: string | null, mid: (id: string) => string, keys: ReleaseKeys, summary: ReleaseSummary): Feedback {
-  const e = { ...f } as Record<string, unknown>;
+  // Assigned in place on the event read for this build alone (no copy, no delete: a million events).
+  const e = f as Record<string, unknown>;
   e.id = keys.feedback(f.id);
   e.contributor_id = keys.pseudonym(f.contributor_id);
   e.conversation_id = conversationId;
   e.community_id = communitySlug;
   e.model_id = f.model_id === null ? null : (keys.modelSlugs.get(f.model_id) ?? null);
   e.licence = f.release_licence ?? null;
-  delete e.release_licence;
-  delete e.pii_removed;
-  for (const k of ['message_id', 'other_message_id', 'source_message_id'] as const) if (typeof e[k] === 'string') e[k] = mid(e[k] as string);
+  e.release_licence = undefined;
+  e.pii_removed = undefined;
+  if (typeof e.message_id === 'string') e.message_id = mid(e.message_id);
+  if (typeof e.other_message_id === 'string') e.other_message_id = mid(e.other_message_id);
+  if (typeof e.source_message_id === 'string') e.source_message_id = mid(e.source_message_id);
   if (Array.isArray(e.ranking)) e.ranking = (e.ranking as string[]).map(mid);
   if (typeof e.text === 'string') e.text = rescrub(e.text, summary);
   if (typeof e.note === 'string') e.note = rescrub(e.note, summary);
-  return e as Feedback;
+  return f;
 }
 
 function emptySummary(plan: ReleasePlan): ReleaseSummary {

@@ -64,7 +64,7 @@ export function DeleteAccountSection() {
       </button>
       {open && (
         <Dialog title={t('myData.deleteAccountTitle')} onClose={close} testId="delete-account-dialog">
-          <form className="form" onSubmit={(e) => void confirm(e)}>
+          <form className="form confirm-form" onSubmit={(e) => void confirm(e)}>
             <p>{t('myData.deleteAccountExplain')}</p>
             <p>
               <strong data-testid="delete-account-statement">{t('myData.cannotRecall')}</strong>
