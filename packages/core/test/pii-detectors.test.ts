@@ -203,6 +203,8 @@ describe('IP address', () => {
     'std::vector<int> and a::b and ::before',
     'localhost:8080',
     'uuid 550e8400-e29b-41d4-a716-446655440000',
+    // Every machine's own address names nobody: loopback and unspecified stay.
+    'connect to 127.0.0.1 or 127.0.1.1, bind 0.0.0.0, or ::1 and :: in IPv6',
   ]);
 });
 

@@ -1,9 +1,5 @@
 /** Small helpers the detectors share: character classes, context windows, check digits. */
 
-export function isDigitCode(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
 /** ASCII letter, digit or underscore: what `\w` means without the `u` flag. */
 export function isWordCode(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;

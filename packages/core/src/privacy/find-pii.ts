@@ -43,7 +43,9 @@ export function findPii(text: string): PiiSpan[] {
     const scrubbed = applyPlaceholders(text, spans);
     const again = detect(scrubbed);
     if (again.length === 0) break;
-    spans = resolve([...spans, ...again.map((s) => ({ kind: s.kind, start: toInput(segments, s.start, 'start'), end: toInput(segments, s.end, 'end') }))]);
+    const next = resolve([...spans, ...again.map((s) => ({ kind: s.kind, start: toInput(segments, s.start, 'start'), end: toInput(segments, s.end, 'end') }))]);
+    if (next.length === spans.length && next.every((s, i) => s.kind === spans[i]!.kind && s.start === spans[i]!.start && s.end === spans[i]!.end)) break;
+    spans = next;
   }
   return spans;
 }

@@ -8,14 +8,15 @@ const isIP = isIPModule.default;
  * IPv4 and IPv6 addresses. A dotted quad is an address when each part is 0–255 without leading
  * zeros and nothing dotted continues it, unless it is announced as a version or a section
  * ("v1.2.3.4", "version 1.2.3.4", "§ 1.2.3.4"). IPv6 candidates (hex groups and colons, `::`,
- * an embedded IPv4, a zone) are checked by validator's isIP.
+ * an embedded IPv4, a zone) are checked by validator's isIP. Loopback and unspecified addresses
+ * (127.0.0.1, 0.0.0.0, ::1) are left: they name every machine's own, not a person's.
  */
 export function findIpAddresses(text: string): PiiSpan[] {
   const spans: PiiSpan[] = [];
   if (text.includes('.')) {
     IPV4.lastIndex = 0;
     for (let m = IPV4.exec(text); m !== null; m = IPV4.exec(text)) {
-      if (NOT_AN_ADDRESS.test(lineBefore(text, m.index, 32)) || isNetmask(m[0])) continue;
+      if (NOT_AN_ADDRESS.test(lineBefore(text, m.index, 32)) || isNetmask(m[0]) || isNobodysV4(m[0])) continue;
       spans.push({ kind: 'ip_address', start: m.index, end: m.index + m[0].length });
     }
   }
@@ -25,11 +26,21 @@ export function findIpAddresses(text: string): PiiSpan[] {
       let s = m[0];
       // "…::1." at the end of a sentence; a zone index ("%eth0") is kept.
       while (s.endsWith('.') || (s.endsWith(':') && !s.endsWith('::'))) s = s.slice(0, -1);
-      if (!plausibleIpv6(s)) continue;
+      if (!plausibleIpv6(s) || isNobodysV6(s)) continue;
       spans.push({ kind: 'ip_address', start: m.index, end: m.index + s.length });
     }
   }
   return spans;
+}
+
+/** Loopback (127.0.0.0/8) and the unspecified address: every machine's own, nobody's in particular. */
+function isNobodysV4(quad: string): boolean {
+  return quad.startsWith('127.') || quad === '0.0.0.0';
+}
+
+function isNobodysV6(s: string): boolean {
+  const bare = s.replace(/%.*$/, '').toLowerCase();
+  return bare === '::1' || bare === '::' || /^(?:0{1,4}:){7}0{0,3}1$/.test(bare);
 }
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';

@@ -45,16 +45,16 @@ function window(text: string, groups: { start: number; end: number }[], from: nu
   const start = groups[from]!.start;
   const end = groups[to - 1]!.end;
   let digits = '';
-  for (let i = from; i < to; i++) digits += text.slice(groups[i]!.start, groups[i]!.end);
+  for (let i = from; i < to && digits.length <= 19; i++) digits += text.slice(groups[i]!.start, groups[i]!.end);
   if (digits.length < 13 || digits.length > 19) return undefined;
   if (!issuerAccepts(digits)) return undefined;
   if (to - from > 1 && !consistentGrouping(groups.slice(from, to))) return undefined;
   return isLuhnNumber(digits) ? { start, end } : undefined;
 }
 
-/** Windows that start with the run or end with it, longest first. */
+/** Windows that start with the run or end with it, longest first (19 digits at most, so at most 19 groups). */
 function bestWindow(text: string, groups: { start: number; end: number }[]): { start: number; end: number } | undefined {
-  for (let size = groups.length - 1; size >= 1; size--) {
+  for (let size = Math.min(groups.length - 1, 19); size >= 1; size--) {
     const first = window(text, groups, 0, size);
     if (first !== undefined) return first;
     const last = window(text, groups, groups.length - size, groups.length);

@@ -8,8 +8,9 @@ import type { PiiSpan } from './types.js';
  *  - `+…` and `00…` (international): valid, or possible when written in groups;
  *  - national formats only in the shapes people write them and dates or order numbers do not take:
  *    `(415) 555-0132` / `415-555-0132` (NANP), a trunk `0` then groups (`020 7946 0958`,
- *    `030 12345678`, `06 12 34 56 78`, `06-12345678`), `(11) 91234-5678` (Brazil), `912 345 678` and
- *    `612 34 56 78` (Portugal, Spain), `98765 43210` (India), `347 1234567` (Italy);
+ *    `030 12345678`, `06 12 34 56 78`, `06-12345678`, `(02) 9876 5432`: valid in one of GB, DE, FR,
+ *    NL, IT, IN, BR, AU, ZA, JP, NG), `(11) 91234-5678` / `85 3803-4670` (Brazil), `912 345 678`,
+ *    `612 34 56 78` and `91 485 80 58` (Portugal, Spain), `98765 43210` (India), `347 1234567` (Italy);
  *  - any other shape, bare digits and 7-digit local numbers only next to a word that announces a
  *    phone ("call", "tel:", "mobile", "WhatsApp", …).
  * A run after "order", "tracking", "ISBN", "invoice"… is not a phone; nor is one inside arithmetic.
@@ -106,7 +107,7 @@ const TRUNK_ZERO: CountryCode[] = ['GB', 'DE', 'FR', 'NL', 'IT', 'IN', 'BR', 'AU
 
 /** Words that announce a phone number, then up to a few words ("call me at", "Tel.:", "WhatsApp no."). */
 const PHONE_WORDS =
-  /(?:\b(?:phone|phones|tel|tele?phone|mobile|mob|cell|cellphone|call|calling|ring|text|sms|whats\s?app|signal|viber|telegram|fax|contact|reach|dial|hotline|helpline|my\s+(?:new\s+|mobile\s+|cell\s+|phone\s+|home\s+|work\s+|office\s+)?(?:number|no\.?)|liga|ligou|chamada|chamadas|ligação|llamado|llamada|llamen|llámenme|llama|telefone|telemóvel|telemovel|telefon|teléfono|telefono|móvil|movil|téléphone|telephone|portable|celular|handy|ligue|ligar|llama|llámame|llamar|appelle|appeler|numéro|número|nummer|rufnummer|cellulare)\b|☎|📞|📱)[^\n\d]{0,24}$/i;
+  /(?:\b(?:phone|phones|tel|tele?phone|mobile|mob|cell|cellphone|call|calling|ring|text|sms|whats\s?app|signal|viber|telegram|fax|contact|reach|dial|hotline|helpline|my\s+(?:new\s+|mobile\s+|cell\s+|phone\s+|home\s+|work\s+|office\s+)?(?:number|no\.?)|liga|ligou|chamada|chamadas|ligação|llamado|llamada|llamen|llámenme|telefone|telemóvel|telemovel|telefon|teléfono|telefono|móvil|movil|téléphone|portable|celular|handy|ligue|ligar|llama|llámame|llamar|appelle|appeler|numéro|número|nummer|rufnummer|cellulare)\b|☎|📞|📱)[^\n\d]{0,24}$/i;
 
 const DATE_OR_TIME = /^(?:\d{1,4}([./\-])\d{1,2}\1\d{1,4}|\d{4}[./\-]\d{1,2}|\d{1,2}[./\-]\d{4})$/;
 const NANP = /^(?:1[ .\-]?)?(?:\(\d{3}\) ?|\d{3}[ .\-])\d{3}[ .\-]\d{4}$/;
