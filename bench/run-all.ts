@@ -9,6 +9,7 @@ import { benchFirstToken } from './first-token.js';
 import { benchImport } from './import-hh-rlhf.js';
 import { benchHttpFeedback } from './http-feedback.js';
 import { benchScrub } from './scrub.js';
+import { benchRelease } from './release.js';
 import type { LoadResult } from './support/load.js';
 import { sizeReport } from '../packages/web/scripts/size.mjs';
 
@@ -64,3 +65,10 @@ console.log(`| TextEncoder.encode of the same messages (ceiling) | ${scrub.encod
 console.log(`| one regex replace over the same messages (a naive e-mail scrubber) | ${scrub.regexMbPerSecond.toFixed(0)} | |`);
 console.log(`| scrubText: nine detectors, libphonenumber, checksums, placeholders | ${scrub.mbPerSecond.toFixed(1)} | **${(scrub.mbPerSecond / scrub.regexMbPerSecond).toFixed(2)}** |`);
 console.log('\nratio: scrubText over the regex pass. Aim: ≥ 20 MB/s.');
+
+const release = await benchRelease();
+console.log(`\n## A release of ${f(release.events)} feedback events (\`openfeedback release create\`, one process)\n`);
+console.log('| | seconds | peak RSS | output |\n|---|---:|---:|---:|');
+console.log(`| export of the same events to one JSON Lines file (baseline) | ${release.exportJsonl.seconds.toFixed(1)} | ${Math.round(release.exportJsonl.peakRssMiB)} MiB | |`);
+console.log(`| release: six views × Parquet and JSON Lines, re-scrubbed and re-scanned, cards, manifest with sha256 | ${release.release.seconds.toFixed(1)} | ${Math.round(release.release.peakRssMiB)} MiB | ${release.release.files} files, ${Math.round(release.release.mib)} MiB |`);
+console.log(`\nratio release / export: **${(release.release.seconds / release.exportJsonl.seconds).toFixed(2)}**. Aim: ≤ 30 s, ≤ 300 MB.`);
