@@ -10,6 +10,7 @@ import { benchImport } from './import-hh-rlhf.js';
 import { benchHttpFeedback } from './http-feedback.js';
 import { benchScrub } from './scrub.js';
 import { benchRelease } from './release.js';
+import { benchLeaderboardStats } from './leaderboard-stats.js';
 import type { LoadResult } from './support/load.js';
 import { sizeReport } from '../packages/web/scripts/size.mjs';
 
@@ -72,3 +73,12 @@ console.log('| | seconds | peak RSS | output |\n|---|---:|---:|---:|');
 console.log(`| export of the same events to one JSON Lines file (baseline) | ${release.exportJsonl.seconds.toFixed(1)} | ${Math.round(release.exportJsonl.peakRssMiB)} MiB | |`);
 console.log(`| release: six views × Parquet and JSON Lines, re-scrubbed and re-scanned, cards, manifest with sha256 | ${release.release.seconds.toFixed(1)} | ${Math.round(release.release.peakRssMiB)} MiB | ${release.release.files} files, ${Math.round(release.release.mib)} MiB |`);
 console.log(`\nratio release / export: **${(release.release.seconds / release.exportJsonl.seconds).toFixed(2)}**. Aim: ≤ 30 s, ≤ 300 MB.`);
+
+const stats = await benchLeaderboardStats();
+console.log(`\n## Arena leaderboard and rater agreement statistics (\`leaderboard\`, \`krippendorffAlpha\`, one core)\n`);
+console.log('| | seconds | ratio |\n|---|---:|---:|');
+console.log(`| counting ${f(stats.battles)} battles among ${stats.models} models into unique outcomes (baseline) | ${stats.countSeconds.toFixed(3)} | |`);
+console.log(`| leaderboard: counting, Bradley-Terry fit, ${stats.rounds} bootstrap rounds, intervals, ranks, matrices | ${stats.leaderboardSeconds.toFixed(3)} | **${(stats.leaderboardSeconds / stats.countSeconds).toFixed(2)}** |`);
+console.log(`| one pass summing ${f(stats.ratings)} ratings (baseline) | ${stats.sumSeconds.toFixed(4)} | |`);
+console.log(`| Krippendorff's alpha (interval) of the same ratings | ${stats.alphaSeconds.toFixed(3)} | **${(stats.alphaSeconds / stats.sumSeconds).toFixed(1)}** |`);
+console.log('\nratios: over the baseline of the same row group. Aims: leaderboard < 2 s, alpha < 1 s.');
