@@ -70,7 +70,8 @@ async function consentFor(url: string, handle: string) {
 /** Ingest through a server in its own process; returns events per second of the feedback upload. */
 async function ingestThroughApi(db: string, feedback: string): Promise<{ perSecond: number; rowsDb: string }> {
   const admin = JSON.parse(execFileSync('node', [CLI, 'admin', 'create', '--handle', 'bench-admin', '--password', 'bench password 123', '--db', db, '--json'], { cwd: REPO_ROOT }).toString());
-  const server = await startChild('node', [CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', db, '--log-level', 'warn']);
+  // One account sends every event: the daily feedback cap (2,000 by default) is off for the measurement.
+  const server = await startChild('node', [CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', db, '--log-level', 'warn'], { OPENFEEDBACK_DAILY_FEEDBACK_CAP: '0' });
   try {
     await consentFor(server.url, 'bench-admin');
     await postNdjson(server.url, admin.api_key, conversationsNdjson());

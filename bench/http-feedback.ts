@@ -22,7 +22,7 @@ export async function benchHttpFeedback(durationSeconds = seconds, connections =
   const db = join(dir, 'pool.db');
   try {
     const admin = JSON.parse(execFileSync('node', [CLI, 'admin', 'create', '--handle', 'bench-admin', '--password', 'bench password 123', '--db', db, '--json'], { cwd: REPO_ROOT }).toString());
-    const full = await startChild('node', [CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', db, '--log-level', 'warn'], { OPENFEEDBACK_RATE_LIMIT_MAX: '100000000' });
+    const full = await startChild('node', [CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', db, '--log-level', 'warn'], { OPENFEEDBACK_RATE_LIMIT_MAX: '100000000', OPENFEEDBACK_DAILY_FEEDBACK_CAP: '0' });
     try {
       const auth = { authorization: `Bearer ${admin.api_key}`, 'content-type': 'application/json' };
       const session = await fetch(`${full.url}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ handle: 'bench-admin', password: 'bench password 123' }) });

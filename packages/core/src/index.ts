@@ -14,5 +14,8 @@ export * from './listing.js';
 export * from './stats.js';
 export * from './interchange/index.js';
 export * from './chat.js';
+export * from './arena.js';
 export * from './pool-ranking.js';
 export * from './release/index.js';
+export * from './quality/index.js';
+export * from './statistics/index.js';

@@ -9,6 +9,9 @@ export const EndpointUrl = z
 
 export const ApiKeyEnv = z.string().regex(/^[A-Z_][A-Z0-9_]{0,63}$/, 'must be an environment variable name such as OPENAI_API_KEY');
 
+/** A model's weight in its community's blind arena: how often it is drawn, relative to the others (0: never). */
+export const ArenaWeight = z.number().finite().min(0).max(1000);
+
 export const ModelInput = z.strictObject({
   slug: Slug,
   name: Text.min(1).max(120),
@@ -25,6 +28,7 @@ export const ModelInput = z.strictObject({
    * the pool stores where the secret is, never the secret.
    */
   api_key_env: ApiKeyEnv.nullable().default(null),
+  arena_weight: ArenaWeight.default(1),
 });
 export type ModelInput = z.infer<typeof ModelInput>;
 
@@ -35,6 +39,7 @@ export const ModelUpdate = z.strictObject({
   output_terms: z.string().max(2000).optional(),
   output_licences: z.array(SpdxId).max(20).optional(),
   api_key_env: ApiKeyEnv.nullable().optional(),
+  arena_weight: ArenaWeight.optional(),
 });
 export type ModelUpdate = z.infer<typeof ModelUpdate>;
 
@@ -49,6 +54,7 @@ export const Model = z.object({
   output_terms: z.string(),
   output_licences: z.array(z.string()),
   api_key_env: z.string().nullable(),
+  arena_weight: z.number(),
   created_at: Timestamp,
 });
 export type Model = z.infer<typeof Model>;

@@ -22,6 +22,7 @@ export const ERROR_CATALOGUE = {
   body_too_large: { status: 413, description: 'The request body is larger than the route accepts.' },
   unsupported_media_type: { status: 415, description: 'The Content-Type is not one the route accepts.' },
   rate_limited: { status: 429, description: 'Too many requests for this account, key or address; retry after `Retry-After` seconds.' },
+  daily_cap_reached: { status: 429, description: 'The account recorded as many feedback events today (UTC) as one account may (`dailyFeedbackCap`); more are accepted from midnight UTC.' },
   release_failed: { status: 422, description: 'A release could not be built or published: a check failed (a personal-data detector still fired on released text, the files changed, the Hub refused); the message says which. Nothing was published.' },
   internal_error: { status: 500, description: 'A fault on the server; the request may be retried.' },
   unavailable: { status: 503, description: 'The server is starting, stopping or overloaded.' },

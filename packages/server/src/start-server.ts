@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
 import { buildApp, type AppOptions } from './http/build-app.js';
 import { createServiceContext, type ServiceContext } from './services/context.js';
+import { scheduleQualityPasses } from './services/quality-pass.js';
 import { migrateToLatest, openStore } from './store/store.js';
 
 export interface RunningServer {
@@ -18,6 +19,7 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
   const ctx = createServiceContext(store, config);
   const app = await buildApp(ctx, options);
   const url = await app.listen({ port: config.port, host: config.host });
+  const stopQualityPasses = scheduleQualityPasses(ctx, app.log);
   let closed = false;
   return {
     app,
@@ -26,6 +28,7 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
     close: async () => {
       if (closed) return;
       closed = true;
+      await stopQualityPasses();
       await app.close();
       await store.close();
     },

@@ -805,6 +805,92 @@ const ROUTES: RouteSpec[] = [
     },
   },
 
+  // --- arena: battles between two built-in pool models of a community of their own --------------
+  {
+    route: 'POST /v1/arena/battles',
+    // Like chat: anyone who may write conversations (and has consented) may start a battle.
+    request: async () => ({ url: '/v1/arena/battles', body: { community_id: await arenaCommunity(), content: 'Hello?' } }),
+    expect: { ...sessionsOnly(200), ownerWriteKey: 200, adminKey: 200 },
+    verify: async ({ res, who }) => {
+      expect(res.headers['content-type']).toContain('text/event-stream');
+      expect(res.body).toContain('event: end');
+      const row = await w.t.ctx.store.db.selectFrom('arena_battles').select('contributor_id').where('id', '=', sseStart(res.body).battle_id).executeTakeFirstOrThrow();
+      expect(row.contributor_id).toBe(who!.id);
+    },
+  },
+  {
+    route: 'GET /v1/arena/battles/:id',
+    // Read like a conversation: its author and the pool's readers (who see no names while it is open).
+    request: async () => ({ url: `/v1/arena/battles/${await ownersBattle()}` }),
+    expect: {
+      anonymous: 401,
+      owner: 200,
+      other: 404,
+      reviewer: 200,
+      moderator: 200,
+      trainer: 404,
+      otherTrainer: 404,
+      admin: 200,
+      ownerReadKey: 200,
+      ownerWriteKey: 403, // no `read` scope
+      trainerKey: 404,
+      adminKey: 200,
+      revokedKey: 401,
+    },
+    verify: async ({ res }) => expect(res.json()).toMatchObject({ id: await ownersBattle(), contributor_id: w.person.owner.id, status: 'open', model_a: null, model_b: null }),
+  },
+  {
+    route: 'POST /v1/arena/battles/:id/turns',
+    // The target: a fresh battle of the owner's each time. Only its author continues it.
+    request: async (caller) => ({ url: `/v1/arena/battles/${await freshOwnersBattle()}/turns`, body: { content: `a turn by ${caller}` } }),
+    expect: {
+      anonymous: 401,
+      owner: 200,
+      other: 404, // cannot tell the battle exists
+      reviewer: 403, // may read it, may not play it
+      moderator: 403,
+      trainer: 404,
+      otherTrainer: 404,
+      admin: 403,
+      ownerReadKey: 403,
+      ownerWriteKey: 200,
+      trainerKey: 403,
+      adminKey: 403,
+      revokedKey: 401,
+    },
+    verify: async ({ res, req }) => {
+      expect(res.body).toContain('event: end');
+      const battleId = req.url.split('/').at(-2)!;
+      expect(await w.t.ctx.store.db.selectFrom('arena_turns').select('position').where('battle_id', '=', battleId).execute()).toHaveLength(2);
+    },
+  },
+  {
+    route: 'POST /v1/arena/battles/:id/vote',
+    // The target: a fresh battle of the owner's each time. Only its author votes (a key needs feedback:write).
+    request: async () => ({ url: `/v1/arena/battles/${await freshOwnersBattle()}/vote`, body: { winner: 'tie' } }),
+    expect: {
+      anonymous: 401,
+      owner: 200,
+      other: 404,
+      reviewer: 403,
+      moderator: 403,
+      trainer: 404,
+      otherTrainer: 404,
+      admin: 403,
+      ownerReadKey: 403,
+      ownerWriteKey: 200,
+      trainerKey: 403,
+      adminKey: 403,
+      revokedKey: 401,
+    },
+    verify: async ({ res }) => {
+      expect(res.json()).toMatchObject({ contributor_id: w.person.owner.id, outcome: 'tie' });
+      expect(res.json().model_a).not.toBeNull();
+      const event = await w.t.ctx.store.db.selectFrom('feedback').select(['kind', 'contributor_id']).where('id', '=', res.json().feedback_id).executeTakeFirstOrThrow();
+      expect(event).toEqual({ kind: 'pairwise', contributor_id: w.person.owner.id });
+    },
+  },
+
   // --- interchange ---------------------------------------------------------------------------
   {
     route: 'POST /v1/imports/:format',
@@ -896,6 +982,58 @@ const ROUTES: RouteSpec[] = [
     },
   },
   { route: 'GET /v1/audit', request: () => ({ url: '/v1/audit' }), expect: adminsOnly(200) },
+  // --- quality: own figures for everyone, labels for pool readers, gold items and the quality pass for moderators ---
+  {
+    route: 'GET /v1/me/quality',
+    request: () => ({ url: '/v1/me/quality' }),
+    expect: { ...everyone(200), anonymous: 401, ownerWriteKey: 403 },
+    // One's own figures, never another's.
+    verify: ({ res, who }) => expect(res.json()).toMatchObject({ contributor_id: who!.id }),
+  },
+  {
+    route: 'GET /v1/conversations/:id/labels',
+    request: () => ({ url: `/v1/conversations/${w.ownerConv.id}/labels` }),
+    // Aggregates everyone's votes on the conversation: for those who review the pool.
+    expect: { ...adminsOnly(200), reviewer: 200, moderator: 200 },
+    verify: ({ res }) => expect(res.json()).toMatchObject({ conversation_id: w.ownerConv.id, answers: [expect.objectContaining({ message_id: w.ownerConv.answer })] }),
+  },
+  {
+    route: 'POST /v1/gold-items',
+    // A fresh answer of the owner's each time (an answer is gold once).
+    request: async () => ({ url: '/v1/gold-items', body: { message_id: (await startConversation(w.person.owner)).messages[1]!.id, expected: { kind: 'thumbs', value: 'up' } } }),
+    expect: { ...adminsOnly(201), moderator: 201 },
+    verify: async ({ res, who, req }) => {
+      expect(res.json()).toMatchObject({ message_id: (req.body as { message_id: string }).message_id, created_by: who!.id });
+      const log = await w.t.ctx.store.db.selectFrom('audit_log').selectAll().where('action', '=', 'gold.create').where('target_id', '=', res.json().message_id).executeTakeFirst();
+      expect(log).toMatchObject({ actor_id: who!.id });
+    },
+  },
+  { route: 'GET /v1/gold-items', request: () => ({ url: '/v1/gold-items' }), expect: { ...adminsOnly(200), moderator: 200 } },
+  {
+    route: 'POST /v1/quality/pass',
+    request: () => ({ url: '/v1/quality/pass' }),
+    expect: { ...adminsOnly(200), moderator: 200 },
+    verify: ({ res }) => expect(res.json()).toMatchObject({ contributors: expect.any(Number), computed_at: expect.any(String) }),
+  },
+  // --- the moderation queue: reviewers read and dismiss; moderators also remove and restrict ---------
+  { route: 'GET /v1/moderation/queue', request: () => ({ url: '/v1/moderation/queue' }), expect: { ...adminsOnly(200), reviewer: 200, moderator: 200 } },
+  {
+    route: 'POST /v1/moderation/queue/:id/decision',
+    // A fresh flagged conversation each time, dismissed.
+    request: async () => {
+      const conv = await startConversation(w.person.owner);
+      await json(await w.person.owner.request('POST', '/v1/feedback', { kind: 'flag', conversation_id: conv.id, message_id: conv.messages[1]!.id, reason: 'spam' }), 201);
+      const item = await w.t.ctx.store.db.selectFrom('moderation_items').select('id').where('conversation_id', '=', conv.id).executeTakeFirstOrThrow();
+      return { url: `/v1/moderation/queue/${item.id}/decision`, body: { decision: 'dismiss', reason: 'Not spam.' } };
+    },
+    expect: { ...adminsOnly(200), reviewer: 200, moderator: 200 },
+    verify: async ({ res, who }) => {
+      expect(res.json()).toMatchObject({ status: 'dismissed', decided_by: who!.id, decision_reason: 'Not spam.' });
+      const log = await w.t.ctx.store.db.selectFrom('audit_log').selectAll().where('action', '=', 'moderation.dismiss').orderBy('at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+      expect(log).toMatchObject({ actor_id: who!.id, reason: 'Not spam.' });
+    },
+  },
+  { route: 'GET /v1/moderation/suspicious', request: () => ({ url: '/v1/moderation/suspicious' }), expect: { ...adminsOnly(200), moderator: 200 } },
   // --- last: withdrawing consent marks the caller's contributions withdrawn ----------------------
   {
     route: 'DELETE /v1/consent',
@@ -948,6 +1086,40 @@ function poolModelId(): Promise<string> {
     .then((res) => json<{ id: string }>(res, 201))
     .then((m) => m.id);
   return poolModel;
+}
+
+let arena: Promise<string> | undefined;
+/** A community of its own with two built-in pool models in its arena (they answer at once, with no endpoint). */
+function arenaCommunity(): Promise<string> {
+  arena ??= (async () => {
+    const community = await json<{ id: string }>(await w.person.admin.request('POST', '/v1/communities', { slug: fresh('arena'), name: 'Arena', kind: 'domain' }), 201);
+    for (const name of ['Pool A', 'Pool B']) {
+      await json(await w.person.admin.request('POST', '/v1/models', { slug: fresh('arena-pool'), name, community_id: community.id, base_url: null, model_name: 'pool' }), 201);
+    }
+    return community.id;
+  })();
+  return arena;
+}
+
+/** The `start` event of an arena stream. */
+function sseStart(body: string): { battle_id: string; conversation_id: string } {
+  const line = body.split('\n').find((l) => l.startsWith('data: {"type":"start"'));
+  if (line === undefined) throw new Error(`no start event in ${body}`);
+  return JSON.parse(line.slice(6));
+}
+
+/** A new open battle of the owner's, both answers in. */
+async function freshOwnersBattle(): Promise<string> {
+  const res = await w.person.owner.request('POST', '/v1/arena/battles', { community_id: await arenaCommunity(), content: 'Which river runs through Lisbon?' });
+  if (res.statusCode !== 200 || !res.body.includes('"status":"open"')) throw new Error(`battle failed: ${res.statusCode} ${res.body}`);
+  return sseStart(res.body).battle_id;
+}
+
+let ownersOpenBattle: Promise<string> | undefined;
+/** One open battle of the owner's, made once. */
+function ownersBattle(): Promise<string> {
+  ownersOpenBattle ??= freshOwnersBattle();
+  return ownersOpenBattle;
 }
 
 const DEFAULT_CODES: Record<number, string> = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found' };

@@ -915,7 +915,11 @@ async function buildWorld(t: TestApp): Promise<World> {
       rubric: [{ id: 'fluency', text: 'How fluent is the answer?', min: 1, max: 7 }],
     }),
   );
-  const model = await ok(admin.request('POST', '/v1/models', { slug: 'fuzz-model', name: 'Fuzz', community_id: community.id, base_url: 'http://localhost:11434/v1', model_name: 'llama3' }));
+  const model = await ok(admin.request('POST', '/v1/models', { slug: 'fuzz-model', name: 'Fuzz', community_id: community.id, base_url: 'http://localhost:11434/v1', model_name: 'llama3', arena_weight: 0 }));
+  // Two built-in pool models for the arena (they answer at once), and a battle of the contributor's to aim at.
+  for (const slug of ['fuzz-pool-a', 'fuzz-pool-b']) await ok(admin.request('POST', '/v1/models', { slug, name: slug, community_id: community.id, base_url: null, model_name: 'pool' }));
+  const battleStream = await contributor.request('POST', '/v1/arena/battles', { community_id: community.id, content: 'Qual é o rio de Lisboa?' });
+  const battleId = (JSON.parse(battleStream.body.split('\n').find((l) => l.startsWith('data: {"type":"start"'))!.slice(6)) as { battle_id: string }).battle_id;
   const version = await ok(admin.request('POST', '/v1/models/fuzz-model/versions', { version: '1.0.0' }));
   const conv = await startConversation(contributor, { community_id: community.id, language: 'pt' });
   const [question, answer] = conv.messages.map((m) => m.id) as [string, string];
@@ -930,7 +934,7 @@ async function buildWorld(t: TestApp): Promise<World> {
   const messageIds = [question, answer, sibling.id, followUp.id, ...adminConv.messages.map((m) => m.id)];
   const ids = [
     contributor.id, unconsented.id, admin.id, community.id, model.id, version.id, conv.id, question, answer, sibling.id, followUp.id, feedback.id,
-    adminConv.id, ...adminConv.messages.map((m) => m.id), adminFeedback.id, readerKey.id, adminKeyId,
+    adminConv.id, ...adminConv.messages.map((m) => m.id), adminFeedback.id, readerKey.id, adminKeyId, battleId,
   ];
   const strings = [TERMS, PASSWORD, contributor.handle, unconsented.handle, admin.handle, 'fluency', 'fuzz-pt', 'fuzz-model', '1.0.0', 'pt', 'pt-BR'];
   // Deleting an account is not fuzzed: it would delete the fixture's people (releases.test.ts and the

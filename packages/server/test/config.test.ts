@@ -67,6 +67,12 @@ describe('envName', () => {
       hubRepo: 'openfeedback/pool',
       hubToken: 'hf_token',
       hubUrl: 'https://hub.example.org',
+      queueTargetRatings: '4',
+      queueExtraRatingsOnDisagreement: '1',
+      queueDisagreementThreshold: '0.25',
+      queueGoldRate: '.2',
+      dailyFeedbackCap: '50',
+      qualityPassMinutes: '0',
     };
     expect(Object.keys(viaEnv).sort()).toEqual(Object.keys(ConfigSchema.shape).sort());
     const env = Object.fromEntries(Object.entries(viaEnv).map(([k, v]) => [envName(k), v]));
@@ -97,6 +103,12 @@ describe('envName', () => {
       hubRepo: 'openfeedback/pool',
       hubToken: 'hf_token',
       hubUrl: 'https://hub.example.org',
+      queueTargetRatings: 4,
+      queueExtraRatingsOnDisagreement: 1,
+      queueDisagreementThreshold: 0.25,
+      queueGoldRate: 0.2,
+      dailyFeedbackCap: 50,
+      qualityPassMinutes: 0,
     });
   });
 });

@@ -92,7 +92,8 @@ describe.each(TEST_DATABASES)('my data on $name', (database) => {
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(res.headers['content-disposition']).toBe('attachment; filename="openfeedback-my-data.json"');
     const doc = res.json();
-    expect(Object.keys(doc)).toEqual(['format', 'version', 'exported_at', 'profile', 'consents', 'api_keys', 'identities', 'queue', 'conversations', 'feedback']);
+    expect(Object.keys(doc)).toEqual(['format', 'version', 'exported_at', 'profile', 'consents', 'api_keys', 'identities', 'queue', 'quality', 'conversations', 'feedback']);
+    expect(doc.quality).toMatchObject({ contributor_id: me.id, trust: doc.profile.trust, restricted: false });
     expect(doc.profile).toMatchObject({ id: me.id, handle: me.handle, demographics: { languages: ['pt'] } });
     expect(doc.consents.map((c: { licence: string }) => c.licence)).toEqual(['CC-BY-4.0', 'CC0-1.0']);
     expect(doc.api_keys.map((k: { name: string }) => k.name)).toEqual(['laptop']);

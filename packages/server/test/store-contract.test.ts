@@ -281,6 +281,7 @@ function newModel(communityId: string, ownerId: string, over: Partial<Model> = {
     community_id: communityId,
     owner_id: ownerId,
     api_key_env: null,
+    arena_weight: 1,
     base_url: 'http://localhost:11434/v1',
     model_name: 'qwen2.5:7b-instruct-q4_K_M',
     output_terms: 'Apache-2.0 weights; outputs unrestricted',

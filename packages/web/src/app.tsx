@@ -12,6 +12,7 @@ import SignInScreen from './screens/auth/sign-in-screen';
 const ConsentScreen = lazy(() => import('./screens/consent/consent-screen'));
 const ChatScreen = lazy(() => import('./screens/chat/chat-screen'));
 const RateScreen = lazy(() => import('./screens/rate/rate-screen'));
+const ArenaScreen = lazy(() => import('./screens/arena/arena-screen'));
 const MyDataScreen = lazy(() => import('./screens/me/my-data-screen'));
 const AdminScreen = lazy(() => import('./screens/admin/admin-screen'));
 
@@ -90,6 +91,16 @@ export function App() {
               <SignedIn>
                 <Consented>
                   <RateScreen />
+                </Consented>
+              </SignedIn>
+            }
+          />
+          <Route
+            path="/arena"
+            element={
+              <SignedIn>
+                <Consented>
+                  <ArenaScreen />
                 </Consented>
               </SignedIn>
             }

@@ -5,6 +5,8 @@ import { z } from 'zod';
  * `""`, `" "`, `null`, `true` and `[8080]` into numbers, so `OPENFEEDBACK_PORT=" "` listened on a random port.
  */
 const integer = (schema: z.ZodInt) => z.preprocess((v) => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v), schema);
+/** A decimal number from JSON or from a flag/environment string (`0.25`, `.25`, `1`), on the same terms. */
+const decimal = (schema: z.ZodNumber) => z.preprocess((v) => (typeof v === 'string' && /^\s*-?(\d+\.?\d*|\.\d+)\s*$/.test(v) ? Number(v) : v), schema);
 
 /**
  * Everything the server can be told, validated once at start-up and then frozen. Each key can come
@@ -55,6 +57,17 @@ export const ConfigSchema = z.strictObject({
   hubRepo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name').optional(),
   hubToken: z.string().min(1).optional(),
   hubUrl: z.url({ protocol: /^https?$/ }).default('https://huggingface.co'),
+  /** Rate the pool: independent third-party ratings each item aims for before others come first. */
+  queueTargetRatings: integer(z.int().min(1).max(50)).default(3),
+  /** Ratings added to an item's target when its raters disagree (the minority's share reaches the threshold). */
+  queueExtraRatingsOnDisagreement: integer(z.int().min(0).max(50)).default(2),
+  queueDisagreementThreshold: decimal(z.number().min(0.01).max(0.5)).default(0.3),
+  /** Share of queue servings that are gold items (answers with a known verdict): the 1st, 11th, 21st… at 0.1; 0 never. */
+  queueGoldRate: decimal(z.number().min(0).max(1)).default(0.1),
+  /** Feedback events one account may record per UTC day (POST /v1/feedback and ingest); 0: no cap. */
+  dailyFeedbackCap: integer(z.int().min(0)).default(2000),
+  /** Minutes between quality passes (trust, consensus, duplicate prompts, the moderation queue) in `serve`; 0: only on demand. */
+  qualityPassMinutes: integer(z.int().min(0).max(10_080)).default(15),
 });
 
 export type Config = Readonly<z.output<typeof ConfigSchema>>;

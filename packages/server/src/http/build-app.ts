@@ -11,6 +11,7 @@ import { AppError } from '../errors.js';
 import { frameworkErrors, installErrorHandler } from './error-handler.js';
 import { accountRoutes } from './routes/accounts.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { arenaRoutes } from './routes/arena.js';
 import { authRoutes } from './routes/auth.js';
 import { chatRoutes } from './routes/chat.js';
 import { communityRoutes } from './routes/communities.js';
@@ -21,11 +22,13 @@ import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { interchangeRoutes } from './routes/interchange.js';
 import { moderationRoutes } from './routes/moderation.js';
+import { moderationQueueRoutes } from './routes/moderation-queue.js';
 import { releaseRoutes } from './routes/releases.js';
 import { releaseBuildsSettled } from '../services/releases.js';
 import { modelRoutes } from './routes/models.js';
 import { myDataRoutes } from './routes/my-data.js';
 import { queueRoutes } from './routes/queue.js';
+import { qualityRoutes } from './routes/quality.js';
 import { statsRoutes } from './routes/stats.js';
 import { installWebApp, webAppDirectory } from './web-app.js';
 import { zodValidatorCompiler } from './zod-compilers.js';
@@ -106,6 +109,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     modelRoutes,
     conversationRoutes,
     chatRoutes,
+    arenaRoutes,
     feedbackRoutes,
     queueRoutes,
     myDataRoutes,
@@ -113,6 +117,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     interchangeRoutes,
     statsRoutes,
     moderationRoutes,
+    moderationQueueRoutes,
+    qualityRoutes,
     releaseRoutes,
   ]) {
     await app.register(routes, { ctx });

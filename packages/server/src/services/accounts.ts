@@ -1,4 +1,4 @@
-import { Role, type Contributor, type ProfileUpdate, type SignInInput, type SignUpInput } from '@openfeedback/core';
+import { Role, TRUST_PRIOR_MEAN, type Contributor, type ProfileUpdate, type SignInInput, type SignUpInput } from '@openfeedback/core';
 import { AppError, notFound } from '../errors.js';
 import {
   findContributorByHandle,
@@ -14,8 +14,8 @@ import { timestamp, type ServiceContext } from './context.js';
 import { requireAdmin, type Principal } from './principal.js';
 import { hashPassword, newSecret, sha256, verifyPassword } from './secrets.js';
 
-/** New accounts start here: trust grows with agreement and gold items (see the quality issue). */
-const INITIAL_TRUST = 0.5;
+/** New accounts start low (core's TRUST_PRIOR_MEAN): trust grows with gold items and agreement (services/quality-pass.ts). */
+const INITIAL_TRUST = TRUST_PRIOR_MEAN;
 
 export interface SignedIn {
   contributor: Contributor;

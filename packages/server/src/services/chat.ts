@@ -82,7 +82,8 @@ export function titleOf(text: string): string {
   return line.length <= 80 ? line : `${line.slice(0, 79).trimEnd()}…`;
 }
 
-const FAILURES: Record<GatewayFailure, ChatFailure> = {
+/** What the person is told when a model fails (the arena says the same). */
+export const CHAT_FAILURES: Record<GatewayFailure, ChatFailure> = {
   rate_limited: 'model_rate_limited',
   unavailable: 'model_unavailable',
   timeout: 'model_timeout',
@@ -105,7 +106,7 @@ export async function* runChat(ctx: ServiceContext, principal: Principal, plan: 
   } catch (e) {
     if (signal.aborted) return;
     if (!(e instanceof GatewayError)) throw e;
-    yield { type: 'error', code: FAILURES[e.failure], message: e.message, partial: text };
+    yield { type: 'error', code: CHAT_FAILURES[e.failure], message: e.message, partial: text };
     return;
   }
   if (signal.aborted) return;
@@ -113,7 +114,11 @@ export async function* runChat(ctx: ServiceContext, principal: Principal, plan: 
   yield { type: 'done', message, text };
 }
 
-async function* answerTokens(ctx: ServiceContext, plan: ChatPlan, signal: AbortSignal): AsyncGenerator<string> {
+/**
+ * The answer of the plan's model, delta by delta: from its endpoint through the gateway, or from the
+ * built-in pool model (base_url null), which sets `plan.poolSource`. Used by chat and the arena.
+ */
+export async function* answerTokens(ctx: ServiceContext, plan: Pick<ChatPlan, 'model' | 'turns' | 'conversationId' | 'poolSource'>, signal: AbortSignal): AsyncGenerator<string> {
   if (plan.model.base_url === null) {
     // The built-in pool model answers at once; it is streamed word by word like any model.
     const answer = await poolModelAnswer(ctx, plan.model, plan.turns, { conversationId: plan.conversationId });

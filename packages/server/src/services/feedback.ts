@@ -15,13 +15,16 @@ import { feedbackReleaseLicence } from './release-licences.js';
 import { timestamp, type ServiceContext } from './context.js';
 import { decodeCursor, toPage, utcRange } from './listing.js';
 import { buildFeedback } from './feedback-rules.js';
+import { requireDailyCapacity } from './daily-cap.js';
+import { raiseFlag } from './moderation-queue.js';
 import { idempotentWrite, type IdempotencyRequest, type WriteResult } from './idempotency.js';
 import { requireScope, type Principal } from './principal.js';
 import { authorScope, canReadContribution, canReadConversation, readsWholePool } from './visibility.js';
 
 /**
- * Records one feedback event. Consent, the event's fit to its conversation and the write happen
- * in one transaction; with an Idempotency-Key a retry returns the first event instead of a copy.
+ * Records one feedback event. Consent, the daily cap, the event's fit to its conversation and the
+ * write happen in one transaction; with an Idempotency-Key a retry returns the first event instead
+ * of a copy. A flag puts its conversation in the moderation queue.
  */
 export async function recordFeedback(
   ctx: ServiceContext,
@@ -32,6 +35,7 @@ export async function recordFeedback(
   requireScope(principal, 'feedback:write');
   return idempotentWrite(ctx, principal, idem, async (trx) => {
     const consent = await requireActiveConsent(trx, principal.contributorId);
+    await requireDailyCapacity(ctx, trx, principal.contributorId);
     const conversation = await findConversation(trx, input.conversation_id);
     if (conversation === undefined || !(await canReadConversation(trx, principal, conversation))) {
       throw new AppError('invalid_reference', 'no such conversation', 'conversation_id');
@@ -52,6 +56,7 @@ export async function recordFeedback(
     const { event, pii_removed } = scrubFeedback(built);
     const release_licence = feedbackReleaseLicence(consent.licence, conversation.release_licence);
     await insertFeedback(trx, [toFeedbackRow(event, consent.id, { pii_removed, release_licence })]);
+    if (event.kind === 'flag') await raiseFlag(ctx, trx, event, conversation.contributor_id);
     return { ...event, release_licence, ...(pii_removed !== null && { pii_removed: JSON.parse(pii_removed) as Record<string, number> }) };
   });
 }

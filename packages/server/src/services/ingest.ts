@@ -13,6 +13,8 @@ import { requireActiveConsent } from './consent.js';
 import { timestamp, type ServiceContext } from './context.js';
 import { insertNewConversation, NATIVE_SOURCE } from './conversations.js';
 import { buildFeedback } from './feedback-rules.js';
+import { dailyCapReached, remainingDailyFeedback } from './daily-cap.js';
+import { raiseFlag } from './moderation-queue.js';
 import { requireScope, type Principal } from './principal.js';
 import { fieldOfIssue, pathToNul } from './validation.js';
 import { readableConversationIds } from './visibility.js';
@@ -181,7 +183,10 @@ async function isOwnDuplicate(trx: Db, id: string, contributorId: string): Promi
   return true;
 }
 
-/** Feedback lines are checked with the same rules as single events, against data loaded once per batch. */
+/**
+ * Feedback lines are checked with the same rules as single events, against data loaded once per
+ * batch; lines past the account's daily cap are rejected (`daily_cap_reached`), the others go in.
+ */
 async function writeFeedbackBatch(
   ctx: ServiceContext,
   trx: Db,
@@ -198,6 +203,8 @@ async function writeFeedbackBatch(
   const now = timestamp(ctx);
   const rows: FeedbackTable[] = [];
   const seen = new Set<string>();
+  const remaining = await remainingDailyFeedback(ctx, trx, principal.contributorId);
+  const flags: { conversation_id: string; message_id: string | null; reason: string; author: string }[] = [];
   for (const { line, input } of events) {
     try {
       const conversation = conversations.get(input.conversation_id);
@@ -220,8 +227,10 @@ async function writeFeedbackBatch(
         messages,
         rubric: rubrics.get(conversation.community_id ?? '') ?? [],
       });
+      if (rows.length >= remaining) throw dailyCapReached(ctx);
       seen.add(id);
       const { event, pii_removed } = scrubFeedback(feedback);
+      if (event.kind === 'flag') flags.push({ conversation_id: event.conversation_id, message_id: event.message_id, reason: event.reason, author: conversation.contributor_id });
       rows.push(toFeedbackRow(event, consent.id, { pii_removed, release_licence: feedbackReleaseLicence(consent.licence, conversation.release_licence) }));
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
@@ -229,6 +238,7 @@ async function writeFeedbackBatch(
     }
   }
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) await insertFeedback(trx, rows.slice(i, i + INSERT_CHUNK));
+  for (const f of flags) await raiseFlag(ctx, trx, f, f.author);
   tally.feedback += rows.length;
 }
 

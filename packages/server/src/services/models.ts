@@ -65,6 +65,7 @@ export async function updateModel(ctx: ServiceContext, principal: Principal, idO
   if (patch.output_terms !== undefined) next.output_terms = patch.output_terms;
   if (patch.output_licences !== undefined) next.output_licences = patch.output_licences;
   if (patch.api_key_env !== undefined) next.api_key_env = patch.api_key_env;
+  if (patch.arena_weight !== undefined) next.arena_weight = patch.arena_weight;
   await ctx.store.write(async (trx) => {
     await replaceModel(trx, next);
     // New output terms change what may be released of every conversation the model answered in.

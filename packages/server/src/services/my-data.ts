@@ -10,6 +10,7 @@ import { countMyRecords, listMyConsents, messagesOfConversations, pageMyConversa
 import { listAssignmentsOf } from '../store/queue-repository.js';
 import type { ConversationTable, FeedbackTable, MessageTable } from '../store/schema.js';
 import { timestamp, type ServiceContext } from './context.js';
+import { qualityFiguresOf } from './quality.js';
 import { requireScope, type Principal } from './principal.js';
 import { groupBy } from '../util/group-by.js';
 
@@ -59,8 +60,8 @@ const PAGE = 500;
 
 /**
  * Everything about me as one download: a JSON document (profile, consents, API keys without
- * secrets, linked sign-in identities, what the queue served me, my conversations with their
- * messages, my feedback), or one of its tables as CSV (RFC 4180).
+ * secrets, linked sign-in identities, what the queue served me, my quality figures, my
+ * conversations with their messages, my feedback), or one of its tables as CSV (RFC 4180).
  */
 export function exportMyData(ctx: ServiceContext, principal: Principal, request: MyDataRequest): Download {
   requireScope(principal, 'read');
@@ -86,6 +87,7 @@ async function* jsonDocument(ctx: ServiceContext, me: string): AsyncGenerator<st
     api_keys: (await listApiKeys(db, me)).map(toApiKey),
     identities: (await listIdentitiesOf(db, me)).map(({ issuer, subject, created_at }) => ({ issuer, subject, created_at })),
     queue: await listAssignmentsOf(db, me),
+    quality: await qualityFiguresOf(ctx, me),
   };
   yield `${JSON.stringify(head).slice(0, -1)},"conversations":[`;
   let first = true;

@@ -1,5 +1,5 @@
 import { resolveReleaseLicence } from '@openfeedback/core';
-import { conversationsWithModel, conversationTerms, feedbackLicencesIn, setConversationReleaseLicence, setFeedbackReleaseLicence } from '../store/licence-repository.js';
+import { conversationsBattledBy, conversationsWithModel, conversationTerms, feedbackLicencesIn, setConversationReleaseLicence, setFeedbackReleaseLicence } from '../store/licence-repository.js';
 import type { Db } from '../store/store.js';
 
 /**
@@ -30,13 +30,15 @@ export function feedbackReleaseLicence(granted: string | null, conversationRelea
   return resolveReleaseLicence({ grants: [granted, conversationReleaseLicence], modelTerms: [] });
 }
 
-/** After a model's output terms change: every conversation it answered in, a page at a time. */
+/** After a model's output terms change: every conversation it answered in (arena battles included), a page at a time. */
 export async function refreshModelReleaseLicences(db: Db, modelId: string): Promise<void> {
-  let after: string | null = null;
-  for (;;) {
-    const ids = await conversationsWithModel(db, modelId, after, 500);
-    if (ids.length === 0) return;
-    await refreshReleaseLicences(db, ids);
-    after = ids.at(-1)!;
+  for (const conversations of [conversationsWithModel, conversationsBattledBy]) {
+    let after: string | null = null;
+    for (;;) {
+      const ids = await conversations(db, modelId, after, 500);
+      if (ids.length === 0) break;
+      await refreshReleaseLicences(db, ids);
+      after = ids.at(-1)!;
+    }
   }
 }

@@ -4,6 +4,7 @@ import { selectInChunks } from './id-chunks.js';
 import type { Db } from './store.js';
 import type { ConversationTable, MessageTable } from './schema.js';
 import { olderThan, type Keyset } from './keyset.js';
+import { deleteBattlesOf } from './arena-repository.js';
 
 export function toConversation(row: ConversationTable): Conversation {
   const { pii_removed: _removed, ...conversation } = row;
@@ -97,13 +98,14 @@ export async function insertConversationRows(db: Db, conversations: readonly (Om
 
 /**
  * Deletes a conversation for good, in the caller's transaction: every feedback event on it or on
- * its messages (whoever gave it), what the queue served of it, its messages, the conversation, and
- * the stored answers to Idempotency-Key requests that hold its content (of `principalIds`).
+ * its messages (whoever gave it), what the queue served of it, its arena battle, its messages, the
+ * conversation, and the stored answers to Idempotency-Key requests that hold its content (of `principalIds`).
  */
 export async function deleteConversationRows(db: Db, id: string, principalIds: readonly string[]): Promise<void> {
   const messageIds = db.selectFrom('messages').select('id').where('conversation_id', '=', id);
   await db.deleteFrom('feedback').where((eb) => eb.or([eb('conversation_id', '=', id), eb('message_id', 'in', messageIds)])).execute();
   await db.deleteFrom('queue_assignments').where('conversation_id', '=', id).execute();
+  await deleteBattlesOf(db, id);
   // One statement: messages point at their parents, and both databases check that at its end.
   await db.deleteFrom('messages').where('conversation_id', '=', id).execute();
   await db.deleteFrom('conversations').where('id', '=', id).execute();

@@ -72,6 +72,8 @@ export interface ModelTable {
   created_at: string;
   /** The environment variable holding the endpoint's API key (the secret itself is never stored). */
   api_key_env: string | null;
+  /** How often the arena draws it, relative to its community's other models (0: never). */
+  arena_weight: number;
 }
 
 export interface ModelVersionTable {
@@ -220,6 +222,99 @@ export interface ReleaseTable {
   error: string | null;
 }
 
+/** A blind arena battle: the two models (side a, side b) stay here, off the messages, until voting closes. */
+export interface ArenaBattleTable {
+  id: string;
+  conversation_id: string;
+  community_id: string;
+  contributor_id: string;
+  model_a: string;
+  model_b: string;
+  model_version_a: string | null;
+  model_version_b: string | null;
+  status: string; // open | voted | invalid
+  outcome: string | null; // a | b | tie | both_bad
+  invalid_reason: string | null; // model_failed | stopped | self_identified
+  feedback_id: string | null;
+  created_at: string;
+  voted_at: string | null;
+}
+
+/** One turn of a battle: the user turn each side answered (the same message at first) and the answers. */
+export interface ArenaTurnTable {
+  battle_id: string;
+  position: number;
+  prompt_a: string;
+  prompt_b: string;
+  answer_a: string | null;
+  answer_b: string | null;
+}
+
+/** An answer with a known verdict, seeded by a moderator; served in the queue like any other item. */
+export interface GoldItemTable {
+  id: string;
+  conversation_id: string;
+  message_id: string;
+  expected: string; // JSON GoldExpectation
+  note: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
+/** One contributor's quality figures, as the last quality pass found them, and a moderator's restriction. */
+export interface ContributorQualityTable {
+  contributor_id: string;
+  trust: number;
+  gold_answers: number;
+  gold_correct: number;
+  consensus_votes: number;
+  consensus_agreements: number;
+  votes_up: number;
+  votes_down: number;
+  agreement_p: number | null;
+  cross_account_duplicates: number;
+  duplicate_accounts: number;
+  repeated_prompts: number;
+  flags_received: number;
+  suspicion: number;
+  evidence: string; // JSON Evidence[] with the accounts and conversations behind them
+  computed_at: string | null;
+  restricted_at: string | null;
+  restricted_reason: string | null;
+}
+
+/** The MinHash signature of a user prompt (hex), for near-duplicate search. */
+export interface PromptFingerprintTable {
+  message_id: string;
+  conversation_id: string;
+  contributor_id: string;
+  signature: string;
+  created_at: string;
+}
+
+/** One LSH band key of a fingerprinted prompt: prompts sharing a key are near-duplicate candidates. */
+export interface PromptBandTable {
+  band_key: string;
+  message_id: string;
+}
+
+/** Something for a reviewer or moderator to look at: a flagged conversation or a suspicious account. */
+export interface ModerationItemTable {
+  id: string;
+  dedupe_key: string;
+  subject: string; // conversation | account
+  signal: string;
+  contributor_id: string | null;
+  conversation_id: string | null;
+  message_id: string | null;
+  details: string; // JSON
+  status: string; // open | dismissed | removed | restricted
+  created_at: string;
+  decided_at: string | null;
+  decided_by: string | null;
+  decision_reason: string | null;
+}
+
 export interface Schema {
   contributors: ContributorTable;
   sessions: SessionTable;
@@ -239,4 +334,11 @@ export interface Schema {
   takedown_reports: TakedownReportTable;
   audit_log: AuditLogTable;
   releases: ReleaseTable;
+  gold_items: GoldItemTable;
+  contributor_quality: ContributorQualityTable;
+  prompt_fingerprints: PromptFingerprintTable;
+  prompt_bands: PromptBandTable;
+  moderation_items: ModerationItemTable;
+  arena_battles: ArenaBattleTable;
+  arena_turns: ArenaTurnTable;
 }

@@ -10,11 +10,11 @@ export interface TestApp {
 }
 
 /** The real API on a fresh real database, driven in-process through `app.inject()`. */
-export async function createTestApp(database: TestDatabase, config: ConfigInput = {}): Promise<TestApp> {
+export async function createTestApp(database: TestDatabase, config: ConfigInput = {}, overrides: Parameters<typeof createServiceContext>[2] = {}): Promise<TestApp> {
   const { url, drop } = database.fresh();
   const store = await openStore(url);
   await migrateToLatest(store);
-  const ctx = createServiceContext(store, ConfigSchema.parse({ db: url, logLevel: 'silent', rateLimitMax: 1_000_000, sqliteSynchronous: 'normal', ...config }));
+  const ctx = createServiceContext(store, ConfigSchema.parse({ db: url, logLevel: 'silent', rateLimitMax: 1_000_000, sqliteSynchronous: 'normal', ...config }), overrides);
   // The API alone: the built web app (when there is one) is the browser tests' business.
   const app = await buildApp(ctx, { logger: false, webAppDir: null });
   await app.ready();

@@ -1,5 +1,7 @@
 import { api, isApiError, send } from './http';
 import type {
+  ArenaBattle,
+  ArenaSide,
   AuditEntry,
   AuthProvider,
   Community,
@@ -134,6 +136,12 @@ export async function nextFromQueue(communityId?: string): Promise<ConversationW
   const body = (await response.json()) as { conversation: ConversationWithMessages };
   return body.conversation;
 }
+
+// The blind arena (answers stream through api/arena-stream.ts)
+export const arenaStartPath = '/v1/arena/battles';
+export const arenaTurnPath = (battleId: string) => `/v1/arena/battles/${encodeURIComponent(battleId)}/turns`;
+export const getBattle = (battleId: string) => api<ArenaBattle>(`/v1/arena/battles/${encodeURIComponent(battleId)}`);
+export const voteInBattle = (battleId: string, winner: ArenaSide | 'tie' | 'both_bad') => api<ArenaBattle>(`/v1/arena/battles/${encodeURIComponent(battleId)}/vote`, json({ winner }));
 
 // My data, stats
 export const getMyStats = () => api<MyStats>('/v1/me/stats');

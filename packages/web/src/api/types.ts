@@ -3,6 +3,10 @@
 import type { Contributor, FeedbackInput } from '@openfeedback/core';
 
 export type {
+  ArenaBattle,
+  ArenaEvent,
+  ArenaInvalidReason,
+  ArenaSide,
   ChatEvent,
   ChatFailure,
   ChatRequest,

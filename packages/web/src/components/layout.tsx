@@ -73,6 +73,11 @@ export function Layout({ children }: { children: ReactNode }) {
                 </NavLink>
               </li>
               <li>
+                <NavLink to="/arena" data-testid="nav-arena">
+                  {t('nav.arena')}
+                </NavLink>
+              </li>
+              <li>
                 <NavLink to="/me" data-testid="nav-me">
                   {t('nav.myData')}
                 </NavLink>

@@ -3,6 +3,8 @@ import * as initial from './0001-initial.js';
 import * as interchange from './0002-interchange.js';
 import * as webApp from './0003-web-app.js';
 import * as privacyAndReleases from './0004-privacy-and-releases.js';
+import * as arena from './0005-arena.js';
+import * as quality from './0006-quality.js';
 
 /** Migrations are compiled in (not read from a folder) so that the CLI and tests find them wherever they run. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +12,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-interchange': interchange,
   '0003-web-app': webApp,
   '0004-privacy-and-releases': privacyAndReleases,
+  '0005-arena': arena,
+  '0006-quality': quality,
 };
 
 export const migrationProvider: MigrationProvider = {

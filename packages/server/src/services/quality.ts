@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import { BINARY_LABELS, binaryLabel, Id, majorityLabel, voteWeight, weightedConsensus, type BinaryLabel, type JudgementVote, type Provenance } from '@openfeedback/core';
+import { AppError, notFound } from '../errors.js';
+import { findConversation, listMessages } from '../store/conversation-repository.js';
+import { parseJson } from '../store/json-column.js';
+import { findQuality, judgementsOnConversation, listSuspicious } from '../store/quality-repository.js';
+import { findContributorById } from '../store/contributor-repository.js';
+import type { ServiceContext } from './context.js';
+import { remainingDailyFeedback } from './daily-cap.js';
+import { requireModerator, requireRole, requireScope, type Principal } from './principal.js';
+
+export const MyQuality = z.object({
+  contributor_id: Id,
+  /** 0…1: how much your votes count (new accounts start low and rise with gold items and agreement). */
+  trust: z.number(),
+  gold: z.object({ answers: z.int(), correct: z.int(), accuracy: z.number().nullable() }),
+  /** Your votes on answers that others also judged, and how often you agreed with their consensus. */
+  consensus: z.object({ votes: z.int(), agreements: z.int(), agreement_rate: z.number().nullable() }),
+  votes: z.object({ up: z.int(), down: z.int() }),
+  daily_feedback: z.object({ cap: z.int().nullable(), remaining: z.int().nullable() }),
+  restricted: z.boolean(),
+  /** When these figures were last computed; null: not yet (a quality pass runs every few minutes). */
+  computed_at: z.string().nullable(),
+});
+export type MyQuality = z.infer<typeof MyQuality>;
+
+/** The caller's own quality figures: nobody else's (moderators see those on the suspicious board). */
+export async function myQuality(ctx: ServiceContext, principal: Principal): Promise<MyQuality> {
+  requireScope(principal, 'read');
+  return qualityFiguresOf(ctx, principal.contributorId);
+}
+
+/** A person's quality figures as they may see them (also part of their data export). */
+export async function qualityFiguresOf(ctx: ServiceContext, contributorId: string): Promise<MyQuality> {
+  const db = ctx.store.db;
+  const [q, me] = await Promise.all([findQuality(db, contributorId), findContributorById(db, contributorId)]);
+  if (me === undefined) throw notFound('contributor');
+  const remaining = await remainingDailyFeedback(ctx, db, contributorId);
+  const ratio = (a: number, n: number) => (n === 0 ? null : a / n);
+  return {
+    contributor_id: contributorId,
+    trust: me.trust,
+    gold: { answers: q?.gold_answers ?? 0, correct: q?.gold_correct ?? 0, accuracy: ratio(q?.gold_correct ?? 0, q?.gold_answers ?? 0) },
+    consensus: { votes: q?.consensus_votes ?? 0, agreements: q?.consensus_agreements ?? 0, agreement_rate: ratio(q?.consensus_agreements ?? 0, q?.consensus_votes ?? 0) },
+    votes: { up: q?.votes_up ?? 0, down: q?.votes_down ?? 0 },
+    daily_feedback: { cap: ctx.config.dailyFeedbackCap === 0 ? null : ctx.config.dailyFeedbackCap, remaining: Number.isFinite(remaining) ? Math.max(0, remaining) : null },
+    restricted: q?.restricted_at != null,
+    computed_at: q?.computed_at ?? null,
+  };
+}
+
+export const AnswerLabel = z.object({
+  message_id: Id,
+  model_id: Id.nullable(),
+  /** The trust-weighted verdict on the answer (thumbs, and ratings read as above or below their scale's middle); null: no votes or a tie. */
+  label: z.enum(['up', 'down']).nullable(),
+  /** 0…1: the label's weighted share with one pseudo-vote per side (few or new voters: low). */
+  confidence: z.number(),
+  votes: z.int(),
+  weights: z.object({ up: z.number(), down: z.number() }),
+  /** The plain majority, every vote counting one, for comparison. */
+  majority: z.enum(['up', 'down']).nullable(),
+});
+export const ConversationLabels = z.object({ conversation_id: Id, answers: z.array(AnswerLabel) });
+export type ConversationLabels = z.infer<typeof ConversationLabels>;
+
+/**
+ * The aggregated label of each answer of a conversation: every person's latest thumbs or overall
+ * rating, weighted by voteWeight(their trust) (restricted accounts: nothing), with its confidence.
+ * Read by those who review the pool (reviewers, moderators, admins).
+ */
+export async function conversationLabels(ctx: ServiceContext, principal: Principal, conversationId: string): Promise<ConversationLabels> {
+  requireRole(principal, ['reviewer', 'moderator', 'admin'], 'aggregated labels');
+  requireScope(principal, 'read');
+  const db = ctx.store.db;
+  const conversation = await findConversation(db, conversationId);
+  if (conversation === undefined) throw notFound('conversation');
+  const latest = new Map<string, { message: string; label: BinaryLabel; weight: number }>();
+  for (const e of await judgementsOnConversation(db, conversation.id)) {
+    if (parseJson<Provenance>(e.provenance).type === 'model_extracted') continue;
+    const p = parseJson<Record<string, unknown>>(e.payload);
+    const vote: JudgementVote | null =
+      e.kind === 'thumbs'
+        ? p.value === 'up' || p.value === 'down' ? { kind: 'thumbs', value: p.value } : null
+        : p.question_id == null && typeof p.score === 'number' && typeof p.scale_min === 'number' && typeof p.scale_max === 'number'
+          ? { kind: 'rating', score: p.score, scale_min: p.scale_min, scale_max: p.scale_max }
+          : null;
+    const label = vote === null ? null : binaryLabel(vote);
+    const key = `${e.contributor_id}\u0000${e.message_id}`;
+    // Rows come oldest first: a later judgement replaces an earlier one (or withdraws it, when it takes no side).
+    if (label === null) latest.delete(key);
+    else latest.set(key, { message: e.message_id!, label, weight: e.restricted_at != null ? 0 : voteWeight(e.trust) });
+  }
+  const answers = (await listMessages(db, conversation.id)).filter((m) => m.role === 'assistant' && m.status === 'active');
+  return {
+    conversation_id: conversation.id,
+    answers: answers.map((m) => {
+      const votes = [...latest.values()].filter((v) => v.message === m.id);
+      const c = weightedConsensus(votes.map((v) => ({ value: v.label, weight: v.weight })), BINARY_LABELS);
+      return {
+        message_id: m.id,
+        model_id: m.model_id,
+        label: c.label,
+        confidence: c.confidence,
+        votes: votes.length,
+        weights: { up: c.weights.up ?? 0, down: c.weights.down ?? 0 },
+        majority: majorityLabel(votes.map((v) => v.label)),
+      };
+    }),
+  };
+}
+
+export const SuspiciousAccount = z.object({
+  contributor_id: Id,
+  handle: z.string(),
+  account_created_at: z.string(),
+  /** The sum of the signals' points (see core's suspicionScore): higher is more suspicious. */
+  score: z.number(),
+  trust: z.number(),
+  restricted: z.boolean(),
+  figures: z.object({
+    gold_answers: z.int(),
+    gold_correct: z.int(),
+    consensus_votes: z.int(),
+    consensus_agreements: z.int(),
+    agreement_p: z.number().nullable(),
+    votes_up: z.int(),
+    votes_down: z.int(),
+    cross_account_duplicates: z.int(),
+    duplicate_accounts: z.int(),
+    repeated_prompts: z.int(),
+    flags_received: z.int(),
+  }),
+  /** Which signals fired, their points, in words, and the accounts and conversations behind them. */
+  evidence: z.array(z.record(z.string(), z.unknown())),
+  computed_at: z.string().nullable(),
+});
+export type SuspiciousAccount = z.infer<typeof SuspiciousAccount>;
+
+/** The most suspicious accounts, by score, with the evidence (moderators and admins). */
+export async function suspiciousAccounts(ctx: ServiceContext, principal: Principal, filter: { limit: number; min_score: number }): Promise<SuspiciousAccount[]> {
+  requireModerator(principal, 'the suspicious-accounts board');
+  if (!Number.isFinite(filter.min_score)) throw new AppError('validation_failed', 'must be a number', 'min_score');
+  const rows = await listSuspicious(ctx.store.db, filter.min_score, filter.limit);
+  return rows.map((r) => ({
+    contributor_id: r.contributor_id,
+    handle: r.handle,
+    account_created_at: r.account_created_at,
+    score: r.suspicion,
+    trust: r.trust,
+    restricted: r.restricted_at !== null,
+    figures: {
+      gold_answers: r.gold_answers,
+      gold_correct: r.gold_correct,
+      consensus_votes: r.consensus_votes,
+      consensus_agreements: r.consensus_agreements,
+      agreement_p: r.agreement_p,
+      votes_up: r.votes_up,
+      votes_down: r.votes_down,
+      cross_account_duplicates: r.cross_account_duplicates,
+      duplicate_accounts: r.duplicate_accounts,
+      repeated_prompts: r.repeated_prompts,
+      flags_received: r.flags_received,
+    },
+    evidence: JSON.parse(r.evidence) as Record<string, unknown>[],
+    computed_at: r.computed_at,
+  }));
+}
