@@ -19,3 +19,4 @@ export * from './pool-ranking.js';
 export * from './release/index.js';
 export * from './quality/index.js';
 export * from './statistics/index.js';
+export * from './leaderboard-report.js';

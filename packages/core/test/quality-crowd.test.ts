@@ -12,20 +12,12 @@ import {
   TRUST_PRIOR_MEAN,
   weightedConsensus,
   type BinaryLabel,
+  seededRandom,
   type CrowdVote,
   type GoldAnswer,
 } from '../src/index.js';
 
-/** A seeded generator (mulberry32): the same crowd every run. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 type Kind = 'honest' | 'random' | 'opposite' | 'always_up';
 const flip = (l: BinaryLabel): BinaryLabel => (l === 'up' ? 'down' : 'up');

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ArenaBattle, ArenaBattleInput, ArenaTurnInput, ArenaVoteInput, type ArenaEvent } from '@openfeedback/core';
+import { ArenaBattle, ArenaBattleInput, ArenaTurnInput, ArenaVoteInput, } from '@openfeedback/core';
 import { continueBattle, startBattle, type ArenaTurnPlan } from '../../services/arena.js';
 import { runBattleTurn } from '../../services/arena-stream.js';
 import { getBattle, voteOnBattle } from '../../services/arena-vote.js';
@@ -8,6 +8,7 @@ import type { ServiceContext } from '../../services/context.js';
 import type { Principal } from '../../services/principal.js';
 import { principalOf } from '../authenticate.js';
 import { errors, IdParams } from '../schemas.js';
+import { sendEventStream } from '../event-stream.js';
 
 const STREAM = [
   'Both answers stream back in one response of server-sent events: `start` (the battle, its conversation and the stored user turn of each side),',
@@ -79,27 +80,7 @@ export const arenaRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async
   );
 };
 
-async function streamTurn(ctx: ServiceContext, principal: Principal, plan: ArenaTurnPlan, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const stop = new AbortController();
-  // The person left: stop both models (the battle closes as stopped).
-  request.raw.once('close', () => stop.abort());
-  reply.raw.on('close', () => stop.abort());
-  reply.hijack();
-  reply.raw.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
-  const send = (event: ArenaEvent) => {
-    if (!reply.raw.writableEnded) reply.raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-  };
-  try {
-    for await (const event of runBattleTurn(ctx, principal, plan, stop.signal)) send(event);
-  } catch (e) {
-    // The person already has an `error` event for the side it hit, and `end`.
-    request.log.error({ err: e }, 'arena battle failed while streaming');
-  } finally {
-    reply.raw.end();
-  }
+/** Both answers as they come; the person already gets an `error` event for a side that failed, and `end`. */
+function streamTurn(ctx: ServiceContext, principal: Principal, plan: ArenaTurnPlan, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  return sendEventStream(request, reply, (signal) => runBattleTurn(ctx, principal, plan, signal), 'arena battle');
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ChatRequest, type ChatEvent } from '@openfeedback/core';
+import { sendEventStream } from '../event-stream.js';
 import { prepareChat, runChat } from '../../services/chat.js';
 import type { ServiceContext } from '../../services/context.js';
 import { principalOf } from '../authenticate.js';
@@ -25,28 +26,12 @@ export const chatRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async 
     async (request, reply) => {
       const principal = principalOf(request);
       const plan = await prepareChat(ctx, principal, request.body);
-      const stop = new AbortController();
-      // The person pressed stop or left: stop the model too.
-      request.raw.once('close', () => stop.abort());
-      reply.raw.on('close', () => stop.abort());
-      reply.hijack();
-      reply.raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      const send = (event: ChatEvent) => {
-        if (!reply.raw.writableEnded) reply.raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-      };
-      try {
-        for await (const event of runChat(ctx, principal, plan, stop.signal)) send(event);
-      } catch (e) {
-        request.log.error({ err: e }, 'chat failed while streaming');
-        send({ type: 'error', code: 'model_unavailable', message: 'something went wrong on the server', partial: '' });
-      } finally {
-        reply.raw.end();
-      }
+      await sendEventStream<ChatEvent>(request, reply, (signal) => runChat(ctx, principal, plan, signal), 'chat', () => ({
+        type: 'error',
+        code: 'model_unavailable',
+        message: 'something went wrong on the server',
+        partial: '',
+      }));
     },
   );
 };
