@@ -8,6 +8,8 @@ import { serveCommand } from './commands/serve.js';
 import { releaseCommand } from './commands/release.js';
 import { scrubCommand } from './commands/scrub.js';
 import { statsCommand } from './commands/stats.js';
+import { leaderboardCommand } from './commands/leaderboard.js';
+import { agreementCommand } from './commands/agreement.js';
 
 export function buildProgram(): Command {
   const program = new Command('openfeedback')
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   program.addCommand(migrateCommand());
   program.addCommand(adminCommand());
   program.addCommand(statsCommand());
+  program.addCommand(leaderboardCommand());
+  program.addCommand(agreementCommand());
   program.addCommand(importCommand());
   program.addCommand(exportCommand());
   program.addCommand(releaseCommand());

@@ -18,10 +18,11 @@ export const ArenaBattleStatus = z.enum(['open', 'voted', 'invalid']);
 export type ArenaBattleStatus = z.infer<typeof ArenaBattleStatus>;
 
 /**
- * Why a battle does not count: an answer failed or was stopped (it cannot be compared whole), or
- * a model named itself (the vote was not blind).
+ * Why a battle does not count: an answer failed or was stopped (it cannot be compared whole), a
+ * model named itself (the vote was not blind), or it was left open without a turn or a vote for
+ * longer than the server allows (`arenaBattleExpiryMinutes`).
  */
-export const ArenaInvalidReason = z.enum(['model_failed', 'stopped', 'self_identified']);
+export const ArenaInvalidReason = z.enum(['model_failed', 'stopped', 'self_identified', 'expired']);
 export type ArenaInvalidReason = z.infer<typeof ArenaInvalidReason>;
 
 const Prompt = Text.min(1, 'must not be empty').max(MAX_MESSAGE_CHARS);

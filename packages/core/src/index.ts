@@ -20,3 +20,4 @@ export * from './release/index.js';
 export * from './quality/index.js';
 export * from './statistics/index.js';
 export * from './leaderboard-report.js';
+export * from './prompt-category.js';

@@ -60,9 +60,14 @@ export type LeaderboardRow = z.infer<typeof LeaderboardRow>;
 
 /** The mean rubric score a model's answers got on one question. */
 export const RubricSummaryRow = z.object({
+  /** The model's key (as in `models`). */
   model: z.string(),
+  /** Its display name (a registered model's name, else the imported name); added later, so optional. */
+  model_name: z.string().optional(),
   question_id: z.string(),
   question: z.string(),
+  /** The slug of the community whose rubric asks the question (null: no longer in any rubric); optional, added later. */
+  community: z.string().nullable().optional(),
   scale_min: z.number(),
   scale_max: z.number(),
   ratings: z.int(),
@@ -115,6 +120,11 @@ export const AgreementFigure = z.object({
   /** For rubric questions: the question; otherwise null. */
   question_id: z.string().nullable(),
   question: z.string().nullable(),
+  /** Rubric questions: the slug of the community that asks it (two communities may use one question id); optional, added later. */
+  community: z.string().nullable().optional(),
+  /** Ratings: the scale they were given on (overall ratings get one figure per scale); else null. Optional, added later. */
+  scale_min: z.number().nullable().optional(),
+  scale_max: z.number().nullable().optional(),
   /** The level of measurement the scale has (the figure to read first). */
   level: z.enum(['nominal', 'ordinal', 'interval', 'ratio']),
   /** Items judged by two or more people, the people behind them, and their judgements. */

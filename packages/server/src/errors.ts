@@ -14,6 +14,7 @@ export const ERROR_CATALOGUE = {
   consent_required: { status: 403, description: 'The contributor has no active consent; nothing was stored.' },
   not_found: { status: 404, description: 'No such resource, or it is not visible to the caller.' },
   conflict: { status: 409, description: 'The resource already exists or changed meanwhile.' },
+  battle_expired: { status: 409, description: 'The arena battle was left without a turn or a vote for longer than `arenaBattleExpiryMinutes`: it was closed as invalid (`expired`) and its models shown; start a new battle.' },
   handle_taken: { status: 409, description: 'Another account already has this handle.' },
   idempotency_key_reused: { status: 422, description: 'The Idempotency-Key was used before with a different request.' },
   invalid_reference: { status: 422, description: 'A referenced conversation, message, community or model does not exist or does not fit.' },
@@ -22,7 +23,7 @@ export const ERROR_CATALOGUE = {
   body_too_large: { status: 413, description: 'The request body is larger than the route accepts.' },
   unsupported_media_type: { status: 415, description: 'The Content-Type is not one the route accepts.' },
   rate_limited: { status: 429, description: 'Too many requests for this account, key or address; retry after `Retry-After` seconds.' },
-  daily_cap_reached: { status: 429, description: 'The account recorded as many feedback events today (UTC) as one account may (`dailyFeedbackCap`); more are accepted from midnight UTC.' },
+  daily_cap_reached: { status: 429, description: 'The account recorded as many feedback events today (UTC) as one account may (`dailyFeedbackCap`), by any route (feedback, ingest, arena votes); more are accepted from midnight UTC, which `Retry-After` counts down to in seconds.' },
   release_failed: { status: 422, description: 'A release could not be built or published: a check failed (a personal-data detector still fired on released text, the files changed, the Hub refused); the message says which. Nothing was published.' },
   internal_error: { status: 500, description: 'A fault on the server; the request may be retried.' },
   unavailable: { status: 503, description: 'The server is starting, stopping or overloaded.' },
@@ -35,13 +36,16 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly field: string | undefined;
   readonly status: number;
+  /** Seconds until the request may succeed: sent as the `Retry-After` header (429s). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, field?: string) {
+  constructor(code: ErrorCode, message: string, field?: string, options: { retryAfterSeconds?: number } = {}) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.field = field;
     this.status = ERROR_CATALOGUE[code].status;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

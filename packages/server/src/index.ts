@@ -16,3 +16,5 @@ export { writeParquet, parquetSchema } from './interchange/write-parquet.js';
 export { startRelease, rebuildRelease, getRelease, listReleases, publishRelease, releaseDir, releaseSize, type Release } from './services/releases.js';
 export { verifyRelease, ReleasePublishError } from './releases/publish-release.js';
 export { readAuditLog } from './services/audit.js';
+export { communityLeaderboard } from './services/leaderboard.js';
+export { communityAgreement } from './services/agreement.js';

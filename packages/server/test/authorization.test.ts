@@ -332,6 +332,23 @@ const ROUTES: RouteSpec[] = [
     // Public numbers only: nothing that names a person.
     verify: ({ res }) => expect(res.body).not.toContain(w.person.owner.id),
   },
+  {
+    route: 'GET /v1/leaderboard',
+    request: () => ({ url: '/v1/leaderboard?bootstrap=10' }),
+    // Public like /v1/stats: figures about models, nothing that names a person.
+    expect: everyone(200),
+    verify: ({ res }) => {
+      expect(res.json()).toMatchObject({ community: null, category: 'overall', rows: expect.any(Array) });
+      expect(res.body).not.toContain(w.person.owner.id);
+    },
+  },
+  {
+    route: 'GET /v1/agreement',
+    request: () => ({ url: `/v1/agreement?community=${w.community.slug}` }),
+    // How people rate, measured over everyone's judgements: for those who review the pool.
+    expect: { ...adminsOnly(200), reviewer: 200, moderator: 200 },
+    verify: ({ res }) => expect(res.json()).toMatchObject({ community: { id: w.community.id }, figures: expect.arrayContaining([expect.objectContaining({ subject: 'thumbs' })]) }),
+  },
 
   // --- accounts and sessions -----------------------------------------------------------------
   {

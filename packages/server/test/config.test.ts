@@ -49,6 +49,7 @@ describe('envName', () => {
       termsVersion: '2027-01',
       rateLimitMax: '5',
       rateLimitWindowSeconds: '10',
+      rateLimitAccountMax: '12',
       bodyLimitBytes: '2048',
       ingestLimitBytes: '4096',
       sessionDays: '7',
@@ -73,6 +74,7 @@ describe('envName', () => {
       queueGoldRate: '.2',
       dailyFeedbackCap: '50',
       qualityPassMinutes: '0',
+      arenaBattleExpiryMinutes: '30',
     };
     expect(Object.keys(viaEnv).sort()).toEqual(Object.keys(ConfigSchema.shape).sort());
     const env = Object.fromEntries(Object.entries(viaEnv).map(([k, v]) => [envName(k), v]));
@@ -85,6 +87,7 @@ describe('envName', () => {
       termsVersion: '2027-01',
       rateLimitMax: 5,
       rateLimitWindowSeconds: 10,
+      rateLimitAccountMax: 12,
       bodyLimitBytes: 2048,
       ingestLimitBytes: 4096,
       sessionDays: 7,
@@ -109,6 +112,7 @@ describe('envName', () => {
       queueGoldRate: 0.2,
       dailyFeedbackCap: 50,
       qualityPassMinutes: 0,
+      arenaBattleExpiryMinutes: 30,
     });
   });
 });

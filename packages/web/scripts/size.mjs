@@ -12,6 +12,9 @@ export const BUDGET_GZIP_BYTES = 250 * 1024;
 const SCREENS = {
   chat: 'src/screens/chat/chat-screen.tsx',
   rate: 'src/screens/rate/rate-screen.tsx',
+  arena: 'src/screens/arena/arena-screen.tsx',
+  leaderboard: 'src/screens/leaderboard/leaderboard-screen.tsx',
+  review: 'src/screens/review/review-screen.tsx',
   'my data': 'src/screens/me/my-data-screen.tsx',
   consent: 'src/screens/consent/consent-screen.tsx',
   admin: 'src/screens/admin/admin-screen.tsx',

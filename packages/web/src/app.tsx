@@ -15,6 +15,8 @@ const RateScreen = lazy(() => import('./screens/rate/rate-screen'));
 const ArenaScreen = lazy(() => import('./screens/arena/arena-screen'));
 const MyDataScreen = lazy(() => import('./screens/me/my-data-screen'));
 const AdminScreen = lazy(() => import('./screens/admin/admin-screen'));
+const LeaderboardScreen = lazy(() => import('./screens/leaderboard/leaderboard-screen'));
+const ReviewScreen = lazy(() => import('./screens/review/review-screen'));
 
 const here = (l: { pathname: string; search: string }) => encodeURIComponent(l.pathname + l.search);
 
@@ -113,6 +115,19 @@ export function App() {
               </SignedIn>
             }
           />
+          <Route path="/leaderboard" element={<LeaderboardScreen />} />
+          <Route path="/review" element={<Navigate to="/review/agreement" replace />} />
+          {(['agreement', 'moderation'] as const).map((tab) => (
+            <Route
+              key={tab}
+              path={`/review/${tab}`}
+              element={
+                <SignedIn>
+                  <ReviewScreen tab={tab} />
+                </SignedIn>
+              }
+            />
+          ))}
           <Route
             path="/admin"
             element={

@@ -1,5 +1,6 @@
 import type { Conversation, Message } from '../conversation.js';
 import type { Feedback } from '../feedback.js';
+import type { AnswerLabel } from '../quality/answer-labels.js';
 
 /** A conversation with everything an export view reads: its whole tree and its active feedback. */
 export interface ExportBundle {
@@ -7,6 +8,12 @@ export interface ExportBundle {
   /** In tree order (parents before children). */
   messages: ExportMessage[];
   feedback: Feedback[];
+  /**
+   * The aggregated label of each judged answer, by message id (quality's answerLabels: every
+   * rater's thumbs and overall ratings, weighted by their trust). Absent when the export does not
+   * carry labels (its caller may not read them): the label columns are then null.
+   */
+  labels?: ReadonlyMap<string, AnswerLabel> | undefined;
 }
 
 export type ExportMessage = Message & {

@@ -9,3 +9,4 @@ export * from './gold.js';
 export * from './reliability.js';
 export * from './crowd.js';
 export * from './suspicion.js';
+export * from './answer-labels.js';

@@ -123,7 +123,7 @@ export function datasetCard(s: ReleaseSummary, files: readonly ReleaseDataFile[]
     '- Personal-data scrubbing is pattern-based: names, and addresses in forms it does not know, can remain. Report anything you find (a takedown, by public id) and it leaves the next release.',
     '- Contributors are self-selected members of their communities; their preferences are not a sample of any population.',
     '- Imported sources keep their own collection methods and licences (see `source`).',
-    '- Feedback from one person is not adjudicated; agreement between raters varies by question.',
+    '- Feedback from one person is not adjudicated; agreement between raters varies by question. The `conversations` and `feedback` configs carry each answer\'s aggregated label (`label`: up or down, `label_confidence`: 0 … 1, `label_raters`): the consensus of every rater\'s latest thumbs or overall rating, each weighted by the rater\'s trust when the release was built (from known-answer items and agreement with others; new accounts count little, restricted ones nothing). Trust scores themselves are not released; filter on `label_confidence` rather than trusting a single vote.',
     `- Languages: ${Object.entries(s.languages).map(([k, v]) => `${k} ${v.toLocaleString('en')}`).join(', ') || 'not recorded'}.`,
     '',
     '## Citation',

@@ -26,6 +26,11 @@ export const ConfigSchema = z.strictObject({
   /** Requests per window per account, API key, or (anonymous) address. */
   rateLimitMax: integer(z.int().min(1)).default(600),
   rateLimitWindowSeconds: integer(z.int().min(1)).default(60),
+  /**
+   * Requests per window of one account in all (its sessions and every one of its API keys together),
+   * so that minting keys does not multiply the rate; unset: twice `rateLimitMax`.
+   */
+  rateLimitAccountMax: integer(z.int().min(1)).optional(),
   bodyLimitBytes: integer(z.int().min(1024)).default(1024 * 1024),
   /** Bulk NDJSON ingest streams; this caps one request's total size. */
   ingestLimitBytes: integer(z.int().min(1024)).default(1024 * 1024 * 1024),
@@ -68,6 +73,11 @@ export const ConfigSchema = z.strictObject({
   dailyFeedbackCap: integer(z.int().min(0)).default(2000),
   /** Minutes between quality passes (trust, consensus, duplicate prompts, the moderation queue) in `serve`; 0: only on demand. */
   qualityPassMinutes: integer(z.int().min(0).max(10_080)).default(15),
+  /**
+   * An arena battle left without a new turn or a vote for this many minutes is closed as invalid
+   * (`expired`) by the quality pass, or when someone next tries to continue or vote on it; 0: never.
+   */
+  arenaBattleExpiryMinutes: integer(z.int().min(0).max(10_080)).default(60),
 });
 
 export type Config = Readonly<z.output<typeof ConfigSchema>>;

@@ -21,6 +21,7 @@ import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { interchangeRoutes } from './routes/interchange.js';
+import { leaderboardRoutes } from './routes/leaderboard.js';
 import { moderationRoutes } from './routes/moderation.js';
 import { moderationQueueRoutes } from './routes/moderation-queue.js';
 import { releaseRoutes } from './routes/releases.js';
@@ -47,8 +48,8 @@ export interface AppOptions {
 
 /**
  * The HTTP API: thin routes over the services. Plugins are registered in the order requests meet
- * them: cookies, authentication (who is asking), rate limits (counted per account, key or address),
- * then the routes.
+ * them: cookies, authentication (who is asking), rate limits (counted per session account, per API
+ * key or per address, and per account in all), then the routes.
  */
 export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): Promise<FastifyInstance> {
   const { config } = ctx;
@@ -96,6 +97,16 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     keyGenerator: (request) => (request.principal === null ? `ip:${request.ip}` : principalKey(request.principal)),
     errorResponseBuilder: (_request, context) => new AppError('rate_limited', `too many requests: at most ${context.max} per ${context.after}; retry after ${context.after}`),
   });
+  // And each account in all (its sessions and every one of its keys together), so that minting keys does not multiply the rate.
+  const accountMax = config.rateLimitAccountMax ?? 2 * config.rateLimitMax;
+  const accountLimit = app.createRateLimit({ max: accountMax, timeWindow: config.rateLimitWindowSeconds * 1000, keyGenerator: (request) => `a:${request.principal?.contributorId ?? ''}` });
+  app.addHook('onRequest', async (request) => {
+    if (request.principal === null || request.routeOptions.config?.rateLimit === false) return;
+    const limit = await accountLimit(request);
+    if (!limit.isAllowed && limit.isExceeded) {
+      throw new AppError('rate_limited', `too many requests from this account (all its keys and sessions): at most ${accountMax} per ${config.rateLimitWindowSeconds} s`, undefined, { retryAfterSeconds: limit.ttlInSeconds });
+    }
+  });
 
   // A release being built finishes (or fails and says so) before the database closes.
   app.addHook('onClose', () => releaseBuildsSettled(ctx));
@@ -116,6 +127,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     ingestRoutes,
     interchangeRoutes,
     statsRoutes,
+    leaderboardRoutes,
     moderationRoutes,
     moderationQueueRoutes,
     qualityRoutes,

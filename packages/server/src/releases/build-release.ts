@@ -27,6 +27,7 @@ import type { ConversationTable, MessageTable, TombstoneTable } from '../store/s
 import type { Db } from '../store/store.js';
 import { groupBy } from '../util/group-by.js';
 import { publicId, releasePseudonym } from '../services/public-ids.js';
+import { labelsFrom, raterWeights } from '../services/answer-labels.js';
 import { RowChannel } from './row-channel.js';
 
 /** The views a release holds, in file order; each is written as Parquet and JSON Lines. */
@@ -181,11 +182,16 @@ async function writeViews(db: Db, plan: ReleasePlan, dir: string, onProgress?: (
       const [messages, feedback] = await Promise.all([releasableMessages(db, ids, plan.cutoff), releasableFeedback(db, ids, plan.cutoff)]);
       const messagesBy = groupBy(messages, (m) => m.conversation_id);
       const feedbackBy = groupBy(feedback, (f) => f.conversation_id);
+      const weights = await raterWeights(db, feedback.map((f) => f.contributor_id));
       const clean = new Set<string>(); // texts of this page already scanned
       for (const c of page) {
         const rows = feedbackBy.get(c.id) ?? [];
         for (const f of rows) contributors.add(f.contributor_id);
-        const bundle = publicBundle(c, messagesBy.get(c.id) ?? [], rows.map(toFeedback), keys, summary);
+        const events = rows.map(toFeedback);
+        // Labelled before the events take their public ids: over the released events, by the raters' trust as the build reads it.
+        const labels = labelsFrom(events, weights);
+        const bundle = publicBundle(c, messagesBy.get(c.id) ?? [], events, keys, summary);
+        bundle.labels = new Map([...labels].map(([id, label]) => [keys.message(id), label] as const));
         count(summary, c, bundle, contributors, previousCutoff);
         for (const o of outputs) {
           for (const row of o.view.rows(bundle, { form: 'conversational' })) {

@@ -8,7 +8,9 @@ import type { ArenaBattleTable, ArenaTurnTable, MessageTable, ModelTable } from 
 import type { Db } from '../store/store.js';
 import { authoredBattle, readableBattle, requireOpen, SIDES } from './arena.js';
 import { battleView, revealModels } from './arena-reveal.js';
+import { expireIfStale } from './arena-expiry.js';
 import { requireActiveConsent } from './consent.js';
+import { requireDailyCapacity } from './daily-cap.js';
 import { timestamp, type ServiceContext } from './context.js';
 import { buildFeedback } from './feedback-rules.js';
 import { feedbackReleaseLicence } from './release-licences.js';
@@ -23,15 +25,19 @@ export async function getBattle(ctx: ServiceContext, principal: Principal, id: s
  * The vote, once: stored as the interlocutor's pairwise feedback on the two latest answers
  * (message_id side a, other_message_id side b), and voting closes, which shows the names. When an
  * answer named its own model the vote was not blind: it is kept (status `removed`, never counted)
- * and the battle is `invalid` (`self_identified`).
+ * and the battle is `invalid` (`self_identified`). Votes count towards the daily feedback cap
+ * (429 `daily_cap_reached`); a battle left too long is closed instead (409 `battle_expired`).
  */
 export async function voteOnBattle(ctx: ServiceContext, principal: Principal, id: string, input: ArenaVoteInput): Promise<ArenaBattle> {
   requireScope(principal, 'feedback:write');
   const battle = await authoredBattle(ctx, principal, id, 'only the person who started a battle votes on it');
+  await expireIfStale(ctx, battle);
   const closed = await ctx.store.write(async (trx) => {
     const consent = await requireActiveConsent(trx, principal.contributorId);
     const current = (await findBattle(trx, battle.id))!;
     requireOpen(current);
+    // A vote is a feedback event like any other: past the daily cap it waits (the battle stays open until it expires).
+    await requireDailyCapacity(ctx, trx, principal.contributorId);
     const turns = await listTurns(trx, battle.id);
     const last = turns.at(-1)!;
     if (last.answer_a === null || last.answer_b === null) throw new AppError('conflict', 'the answers are still coming: vote once both are whole');

@@ -8,6 +8,7 @@ import { isUniqueViolation } from '../store/database-errors.js';
 import { findModelsByIds, listModelVersions, toModel } from '../store/model-repository.js';
 import type { ArenaBattleTable } from '../store/schema.js';
 import type { Db } from '../store/store.js';
+import { battleExpired, expireIfStale } from './arena-expiry.js';
 import { titleOf } from './chat.js';
 import { requireActiveConsent } from './consent.js';
 import { timestamp, type ServiceContext } from './context.js';
@@ -80,6 +81,7 @@ export async function startBattle(ctx: ServiceContext, principal: Principal, inp
 export async function continueBattle(ctx: ServiceContext, principal: Principal, battleId: string, input: ArenaTurnInput): Promise<ArenaTurnPlan> {
   requireScope(principal, 'conversations:write');
   const battle = await authoredBattle(ctx, principal, battleId, 'only the person who started a battle continues it');
+  await expireIfStale(ctx, battle);
   const models = await battleModels(ctx.store.db, battle);
   try {
     return await ctx.store.write(async (trx) => {
@@ -132,6 +134,7 @@ export async function authoredBattle(ctx: ServiceContext, principal: Principal, 
 /** Voting closes once names are shown: nothing more is added to a closed battle. */
 export function requireOpen(battle: ArenaBattleTable): void {
   if (battle.status === 'voted') throw new AppError('conflict', 'this battle has been voted on: voting is closed');
+  if (battle.invalid_reason === 'expired') throw battleExpired();
   if (battle.status !== 'open') throw new AppError('conflict', `this battle is closed (${battle.invalid_reason ?? battle.status})`);
 }
 

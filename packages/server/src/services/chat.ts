@@ -9,6 +9,7 @@ import { scrubMessage } from './privacy-gate.js';
 import { feedbackReleaseLicence, refreshReleaseLicences } from './release-licences.js';
 import { withoutColumns } from './conversations.js';
 import { requireActiveConsent } from './consent.js';
+import { remainingDailyFeedback } from './daily-cap.js';
 import { timestamp, type ServiceContext } from './context.js';
 import { appendMessage, createConversation } from './conversations.js';
 import { poolModelAnswer } from './pool-model.js';
@@ -159,8 +160,9 @@ async function storeAnswer(ctx: ServiceContext, principal: Principal, plan: Chat
     await insertMessages(trx, [stored]);
     await touchConversation(trx, plan.conversationId!, now);
     await refreshReleaseLicences(trx, [plan.conversationId!]);
-    if (plan.regenerateOf !== null) {
-      // Asking again is an implicit "not good enough" for the answer it replaces.
+    // Asking again is an implicit "not good enough" for the answer it replaces: a feedback event,
+    // left out (the answer is kept) once the account reached its daily feedback cap.
+    if (plan.regenerateOf !== null && (await remainingDailyFeedback(ctx, trx, principal.contributorId)) >= 1) {
       const conversation = (await findConversation(trx, plan.conversationId!))!;
       const replaced = (await listMessages(trx, plan.conversationId!)).filter((m) => m.id === plan.regenerateOf);
       const event = buildFeedback(

@@ -23,6 +23,18 @@ export async function requireDailyCapacity(ctx: ServiceContext, db: Db, contribu
   if ((await remainingDailyFeedback(ctx, db, contributorId)) < adding) throw dailyCapReached(ctx);
 }
 
+/**
+ * The cap's error, with the whole seconds until the cap's day ends (the next midnight UTC, when
+ * the count starts again) as its `Retry-After`; at least 1.
+ */
 export function dailyCapReached(ctx: ServiceContext): AppError {
-  return new AppError('daily_cap_reached', `one account records at most ${ctx.config.dailyFeedbackCap} feedback events a day (UTC); more from midnight UTC`);
+  return new AppError('daily_cap_reached', `one account records at most ${ctx.config.dailyFeedbackCap} feedback events a day (UTC); more from midnight UTC`, undefined, {
+    retryAfterSeconds: secondsUntilNextUtcDay(ctx.now()),
+  });
+}
+
+/** Whole seconds from `now` to the next midnight UTC, rounded up: 1 … 86,400. */
+export function secondsUntilNextUtcDay(now: Date): number {
+  const next = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+  return Math.max(1, Math.ceil((next - now.getTime()) / 1000));
 }

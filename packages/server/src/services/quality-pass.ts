@@ -17,12 +17,15 @@ import { allGoldItems } from '../store/gold-repository.js';
 import { parseJson } from '../store/json-column.js';
 import { flagsReceived, judgementEvents, qualityContributorIds, restrictedContributorIds, saveQuality, type JudgementEvent } from '../store/quality-repository.js';
 import type { ContributorQualityTable } from '../store/schema.js';
+import { expireStaleBattles } from './arena-expiry.js';
 import { timestamp, type ServiceContext } from './context.js';
 import { raiseAccountSignal, type ModerationSignal } from './moderation-queue.js';
 import { findDuplicatePrompts, fingerprintNewPrompts, type AccountDuplicates } from './prompt-duplicates.js';
 
 export interface QualityPassReport {
   prompts_fingerprinted: number;
+  /** Arena battles left open too long (`arenaBattleExpiryMinutes`), closed as invalid (`expired`). */
+  battles_expired: number;
   /** People whose figures were computed. */
   contributors: number;
   votes: number;
@@ -48,7 +51,8 @@ const running = new WeakMap<ServiceContext, Promise<QualityPassReport>>();
  * rater's trust and each answer's label together (core's estimateCrowdQuality: gold plus agreement
  * with the others' consensus, restricted accounts muted); finds near-duplicate prompts across and
  * within accounts and counts flags received; then stores every contributor's figures and suspicion
- * score with its evidence, sets their trust, and queues the accounts whose signals fired. One pass
+ * score with its evidence, sets their trust, and queues the accounts whose signals fired; it also
+ * closes arena battles left open too long (services/arena-expiry.ts). One pass
  * runs at a time (a second call joins it). `serve` runs it every `qualityPassMinutes`; moderators
  * may run it at once.
  */
@@ -64,6 +68,7 @@ export function runQualityPass(ctx: ServiceContext): Promise<QualityPassReport> 
 async function qualityPass(ctx: ServiceContext): Promise<QualityPassReport> {
   const started = performance.now();
   const db = ctx.store.db;
+  const battles_expired = await expireStaleBattles(ctx);
   const prompts_fingerprinted = await fingerprintNewPrompts(ctx);
 
   const gold = new Map((await allGoldItems(db)).map((g) => [g.message_id, { expected: parseJson<GoldExpectation>(g.expected), created_by: g.created_by }] as const));
@@ -134,6 +139,7 @@ async function qualityPass(ctx: ServiceContext): Promise<QualityPassReport> {
   });
   return {
     prompts_fingerprinted,
+    battles_expired,
     contributors: rows.length,
     votes: votes.length,
     gold_answers: goldAnswers.length,

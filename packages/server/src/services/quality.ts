@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { BINARY_LABELS, binaryLabel, Id, majorityLabel, voteWeight, weightedConsensus, type BinaryLabel, type JudgementVote, type Provenance } from '@openfeedback/core';
+import { Id } from '@openfeedback/core';
 import { AppError, notFound } from '../errors.js';
 import { findConversation, listMessages } from '../store/conversation-repository.js';
-import { parseJson } from '../store/json-column.js';
-import { findQuality, judgementsOnConversation, listSuspicious } from '../store/quality-repository.js';
+import { findQuality, listSuspicious } from '../store/quality-repository.js';
+import { labelsOfConversations } from './answer-labels.js';
 import { findContributorById } from '../store/contributor-repository.js';
 import type { ServiceContext } from './context.js';
 import { remainingDailyFeedback } from './daily-cap.js';
@@ -66,7 +66,8 @@ export type ConversationLabels = z.infer<typeof ConversationLabels>;
 
 /**
  * The aggregated label of each answer of a conversation: every person's latest thumbs or overall
- * rating, weighted by voteWeight(their trust) (restricted accounts: nothing), with its confidence.
+ * rating, weighted by voteWeight(their trust) (restricted accounts: nothing), with its confidence
+ * (services/answer-labels.ts: the same labels the exports and releases carry).
  * Read by those who review the pool (reviewers, moderators, admins).
  */
 export async function conversationLabels(ctx: ServiceContext, principal: Principal, conversationId: string): Promise<ConversationLabels> {
@@ -75,36 +76,20 @@ export async function conversationLabels(ctx: ServiceContext, principal: Princip
   const db = ctx.store.db;
   const conversation = await findConversation(db, conversationId);
   if (conversation === undefined) throw notFound('conversation');
-  const latest = new Map<string, { message: string; label: BinaryLabel; weight: number }>();
-  for (const e of await judgementsOnConversation(db, conversation.id)) {
-    if (parseJson<Provenance>(e.provenance).type === 'model_extracted') continue;
-    const p = parseJson<Record<string, unknown>>(e.payload);
-    const vote: JudgementVote | null =
-      e.kind === 'thumbs'
-        ? p.value === 'up' || p.value === 'down' ? { kind: 'thumbs', value: p.value } : null
-        : p.question_id == null && typeof p.score === 'number' && typeof p.scale_min === 'number' && typeof p.scale_max === 'number'
-          ? { kind: 'rating', score: p.score, scale_min: p.scale_min, scale_max: p.scale_max }
-          : null;
-    const label = vote === null ? null : binaryLabel(vote);
-    const key = `${e.contributor_id}\u0000${e.message_id}`;
-    // Rows come oldest first: a later judgement replaces an earlier one (or withdraws it, when it takes no side).
-    if (label === null) latest.delete(key);
-    else latest.set(key, { message: e.message_id!, label, weight: e.restricted_at != null ? 0 : voteWeight(e.trust) });
-  }
+  const labels = (await labelsOfConversations(db, [conversation.id])).get(conversation.id);
   const answers = (await listMessages(db, conversation.id)).filter((m) => m.role === 'assistant' && m.status === 'active');
   return {
     conversation_id: conversation.id,
     answers: answers.map((m) => {
-      const votes = [...latest.values()].filter((v) => v.message === m.id);
-      const c = weightedConsensus(votes.map((v) => ({ value: v.label, weight: v.weight })), BINARY_LABELS);
+      const l = labels?.get(m.id);
       return {
         message_id: m.id,
         model_id: m.model_id,
-        label: c.label,
-        confidence: c.confidence,
-        votes: votes.length,
-        weights: { up: c.weights.up ?? 0, down: c.weights.down ?? 0 },
-        majority: majorityLabel(votes.map((v) => v.label)),
+        label: l?.label ?? null,
+        confidence: l?.confidence ?? 0,
+        votes: l?.raters ?? 0,
+        weights: l?.weights ?? { up: 0, down: 0 },
+        majority: l?.majority ?? null,
       };
     }),
   };

@@ -136,19 +136,3 @@ export async function trustOf(db: Db, ids: readonly string[]): Promise<Map<strin
   const rows = await selectInChunks(ids, (chunk) => db.selectFrom('contributors').select(['id', 'trust']).where('id', 'in', chunk).execute());
   return new Map(rows.map((r) => [r.id, r.trust] as const));
 }
-
-/** Thumbs and overall ratings on a conversation's answers, with each rater's trust and restriction. */
-export async function judgementsOnConversation(db: Db, conversationId: string) {
-  return db
-    .selectFrom('feedback')
-    .innerJoin('contributors', 'contributors.id', 'feedback.contributor_id')
-    .leftJoin('contributor_quality', 'contributor_quality.contributor_id', 'feedback.contributor_id')
-    .select(['feedback.id', 'feedback.contributor_id', 'feedback.message_id', 'feedback.kind', 'feedback.payload', 'feedback.provenance', 'feedback.created_at', 'contributors.trust', 'contributor_quality.restricted_at'])
-    .where('feedback.conversation_id', '=', conversationId)
-    .where('feedback.kind', 'in', ['thumbs', 'rating'])
-    .where('feedback.status', '=', 'active')
-    .where('feedback.message_id', 'is not', null)
-    .orderBy('feedback.created_at')
-    .orderBy('feedback.id')
-    .execute();
-}

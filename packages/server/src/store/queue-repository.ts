@@ -29,11 +29,13 @@ type Tier = (eb: Eb) => Expression<SqlBool>;
  * else's, with an answer to judge, not a gold item (those come by the gold schedule), neither
  * served to them before nor already rated by them.
  *
- * Order: items below their target of independent third-party raters (`target.ratings`, plus
- * `extraOnDisagreement` when their raters disagree) before items that reached it; within each,
- * the rater's languages first (then conversations of unknown language, then the rest), their
- * expertise's communities first, then the fewest third-party raters, the fewest times served to
- * anyone (so that raters arriving together are spread over items), the oldest.
+ * Order: what the rater reads first (conversations in their languages, then of unknown language),
+ * and conversations in languages they do not list only when nothing they read is left (without
+ * self-reported languages, everything is read). Within each: items below their target of
+ * independent third-party raters (`target.ratings`, plus `extraOnDisagreement` when their raters
+ * disagree) before items that reached it; within those, their languages before unknown ones,
+ * their expertise's communities first, then the fewest third-party raters, the fewest times served
+ * to anyone (so that raters arriving together are spread over items), the oldest.
  *
  * Counting raters and servings for every candidate costs probes per conversation (a pool of
  * 20,000 conversations, all rated once: 75 ms on SQLite, 153 ms on PostgreSQL, p50 on this 2-core
@@ -42,22 +44,28 @@ type Tier = (eb: Eb) => Expression<SqlBool>;
  * counting query runs only for a group where every item has been rated or served.
  */
 export async function findNeediestConversation(db: Db, pick: QueuePick): Promise<ConversationTable | undefined> {
-  const groups = languageTiers(pick.languages).flatMap((language) => expertiseTiers(pick.expertCommunityIds).map((expertise) => (eb: Eb) => eb.and([language(eb), expertise(eb)])));
-  for (const group of groups) {
-    const untouched = await candidates(db, pick, group)
-      .where((eb) => eb.not(eb.exists(thirdPartyFeedback(eb).select('feedback.id'))))
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('queue_assignments').select('queue_assignments.contributor_id').whereRef('queue_assignments.conversation_id', '=', 'conversations.id'))))
-      .orderBy('conversations.created_at')
-      .orderBy('conversations.id')
-      .limit(1)
-      .executeTakeFirst();
-    if (untouched !== undefined) return untouched;
-    const below = await neediest(db, pick, group, 'below');
-    if (below !== undefined) return below;
-  }
-  for (const group of groups) {
-    const reached = await neediest(db, pick, group, 'reached');
-    if (reached !== undefined) return reached;
+  const tiers = languageTiers(pick.languages);
+  // What the rater reads (their languages, then unknown ones) comes first, needed or not; the
+  // languages they do not list only once nothing they read is left (prefer, with a fallback).
+  const blocks = [tiers.slice(0, 2), tiers.slice(2)].filter((b) => b.length > 0);
+  for (const block of blocks) {
+    const groups = block.flatMap((language) => expertiseTiers(pick.expertCommunityIds).map((expertise) => (eb: Eb) => eb.and([language(eb), expertise(eb)])));
+    for (const group of groups) {
+      const untouched = await candidates(db, pick, group)
+        .where((eb) => eb.not(eb.exists(thirdPartyFeedback(eb).select('feedback.id'))))
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('queue_assignments').select('queue_assignments.contributor_id').whereRef('queue_assignments.conversation_id', '=', 'conversations.id'))))
+        .orderBy('conversations.created_at')
+        .orderBy('conversations.id')
+        .limit(1)
+        .executeTakeFirst();
+      if (untouched !== undefined) return untouched;
+      const below = await neediest(db, pick, group, 'below');
+      if (below !== undefined) return below;
+    }
+    for (const group of groups) {
+      const reached = await neediest(db, pick, group, 'reached');
+      if (reached !== undefined) return reached;
+    }
   }
   return undefined;
 }

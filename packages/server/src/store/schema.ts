@@ -234,7 +234,7 @@ export interface ArenaBattleTable {
   model_version_b: string | null;
   status: string; // open | voted | invalid
   outcome: string | null; // a | b | tie | both_bad
-  invalid_reason: string | null; // model_failed | stopped | self_identified
+  invalid_reason: string | null; // model_failed | stopped | self_identified | expired
   feedback_id: string | null;
   created_at: string;
   voted_at: string | null;

@@ -1,5 +1,6 @@
 import { api, isApiError, send } from './http';
 import type {
+  AgreementReport,
   ArenaBattle,
   ArenaSide,
   AuditEntry,
@@ -14,16 +15,27 @@ import type {
   ErasureReport,
   Feedback,
   FeedbackBody,
+  GoldExpectation,
+  GoldItem,
+  LeaderboardQuery,
+  LeaderboardReport,
   Me,
   Model,
   ModelInput,
   ModelTestResult,
+  ModelUpdate,
+  ModerationDecisionKind,
+  ModerationItem,
+  ModerationStatus,
+  MyQuality,
   MyStats,
   Page,
   PoolStats,
   ProfileUpdate,
   PublishResult,
+  QualityPassReport,
   Release,
+  SuspiciousAccount,
   TakedownReason,
   TakedownReport,
   Terms,
@@ -116,6 +128,7 @@ export const listModels = (community?: string) => api<{ items: Model[] }>(`/v1/m
 export const createCommunity = (input: Partial<CommunityInput> & Pick<CommunityInput, 'slug' | 'name' | 'kind'>) => api<Community>('/v1/communities', json(input));
 export const createModel = (input: Partial<ModelInput> & Pick<ModelInput, 'slug' | 'name' | 'community_id' | 'base_url' | 'model_name'>) =>
   api<Model>('/v1/models', json(input));
+export const updateModel = (id: string, patch: ModelUpdate) => api<Model>(`/v1/models/${encodeURIComponent(id)}`, { method: 'PATCH', body: patch });
 export const testModel = (id: string) => api<ModelTestResult>(`/v1/models/${encodeURIComponent(id)}/test`, { method: 'POST', body: {} });
 
 // Conversations and feedback
@@ -163,3 +176,21 @@ export const listTakedowns = (status: TakedownReport['status'] = 'open') => api<
 export const decideTakedown = (id: string, decision: 'uphold' | 'reject', reason: string) =>
   api<TakedownReport>(`/v1/takedowns/${encodeURIComponent(id)}/decision`, json({ decision, reason }));
 export const readAuditLog = (params: { limit?: number; cursor?: string; action?: string }) => api<{ items: AuditEntry[]; next_cursor: string | null }>(`/v1/audit${query(params)}`);
+
+// Leaderboards and agreement
+/** The leaderboard of a community (or of all), a language and a prompt category: Bradley-Terry ratings, matrices, rubric means. */
+export const getLeaderboard = (q: Partial<LeaderboardQuery> = {}) => api<LeaderboardReport>(`/v1/leaderboard${query({ ...q })}`);
+/** How much raters agree, per judgement kind and rubric question (reviewers, moderators, admins). */
+export const getAgreement = (q: { community?: string; language?: string } = {}) => api<AgreementReport>(`/v1/agreement${query(q)}`);
+
+// Quality control and moderation
+export const getMyQuality = () => api<MyQuality>('/v1/me/quality');
+export const listModerationQueue = (params: { status?: ModerationStatus; cursor?: string; limit?: number } = {}) =>
+  api<{ items: ModerationItem[]; next_cursor: string | null }>(`/v1/moderation/queue${query(params)}`);
+export const decideModerationItem = (id: string, decision: ModerationDecisionKind, reason: string) =>
+  api<ModerationItem>(`/v1/moderation/queue/${encodeURIComponent(id)}/decision`, json({ decision, reason }));
+export const listSuspiciousAccounts = (params: { limit?: number; min_score?: number } = {}) =>
+  api<{ items: SuspiciousAccount[] }>(`/v1/moderation/suspicious${query(params)}`).then((r) => r.items);
+export const listGoldItems = (params: { cursor?: string; limit?: number } = {}) => api<{ items: GoldItem[]; next_cursor: string | null }>(`/v1/gold-items${query(params)}`);
+export const createGoldItem = (input: { message_id: string; expected: GoldExpectation; note?: string }) => api<GoldItem>('/v1/gold-items', json(input));
+export const runQualityPass = () => api<QualityPassReport>('/v1/quality/pass', json({}));

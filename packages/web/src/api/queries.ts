@@ -21,6 +21,12 @@ export const keys = {
   release: (version: string) => ['releases', version] as const,
   takedowns: ['takedowns'] as const,
   audit: ['audit'] as const,
+  leaderboard: ['leaderboard'] as const,
+  agreement: ['agreement'] as const,
+  myQuality: ['my-quality'] as const,
+  moderation: ['moderation'] as const,
+  suspicious: ['suspicious'] as const,
+  goldItems: ['gold-items'] as const,
 };
 
 export const useMe = () => useQuery({ queryKey: keys.me, queryFn: getMe, staleTime: 5 * 60_000 });

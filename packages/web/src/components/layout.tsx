@@ -36,6 +36,7 @@ export function Layout({ children }: { children: ReactNode }) {
   }, [location.pathname]); // the path only: a change of query or state is not a new page
 
   const isAdmin = me?.roles.some((r) => r === 'admin' || r === 'trainer' || r === 'moderator') ?? false;
+  const isReviewer = me?.roles.some((r) => r === 'reviewer' || r === 'moderator' || r === 'admin') ?? false;
   const nextTheme = THEMES[(THEMES.indexOf(theme) + 1) % THEMES.length]!;
 
   const out = async () => {
@@ -54,43 +55,64 @@ export function Layout({ children }: { children: ReactNode }) {
           <img src="/favicon.svg" alt="" width="24" height="24" />
           <span>OpenFeedback</span>
         </Link>
-        {me !== null && (
-          <button type="button" className="menu-button" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen((o) => !o)} data-testid="menu-toggle">
-            {t('nav.menu')}
-          </button>
-        )}
+        <button type="button" className="menu-button" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen((o) => !o)} data-testid="menu-toggle">
+          {t('nav.menu')}
+        </button>
         <nav id="main-nav" className={menuOpen ? 'main-nav open' : 'main-nav'} aria-label={t('nav.label')}>
-          {me !== null && (
-            <ul>
-              <li>
-                <NavLink to="/chat" data-testid="nav-chat">
-                  {t('nav.chat')}
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/rate" data-testid="nav-rate">
-                  {t('nav.rate')}
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/arena" data-testid="nav-arena">
-                  {t('nav.arena')}
-                </NavLink>
-              </li>
+          <ul>
+            {me !== null && (
+              <>
+                <li>
+                  <NavLink to="/chat" data-testid="nav-chat">
+                    {t('nav.chat')}
+                  </NavLink>
+                </li>
+                <li>
+                  <NavLink to="/rate" data-testid="nav-rate">
+                    {t('nav.rate')}
+                  </NavLink>
+                </li>
+                <li>
+                  <NavLink to="/arena" data-testid="nav-arena">
+                    {t('nav.arena')}
+                  </NavLink>
+                </li>
+              </>
+            )}
+            <li>
+              <NavLink to="/leaderboard" data-testid="nav-leaderboard">
+                {t('nav.leaderboard')}
+              </NavLink>
+            </li>
+            {me !== null && (
               <li>
                 <NavLink to="/me" data-testid="nav-me">
                   {t('nav.myData')}
                 </NavLink>
               </li>
-              {isAdmin && (
-                <li>
-                  <NavLink to="/admin" data-testid="nav-admin">
-                    {t('nav.admin')}
-                  </NavLink>
-                </li>
-              )}
-            </ul>
-          )}
+            )}
+            {isReviewer && (
+              <li>
+                <NavLink to="/review" data-testid="nav-review">
+                  {t('nav.review')}
+                </NavLink>
+              </li>
+            )}
+            {isAdmin && (
+              <li>
+                <NavLink to="/admin" data-testid="nav-admin">
+                  {t('nav.admin')}
+                </NavLink>
+              </li>
+            )}
+            {me === null && (
+              <li>
+                <NavLink to="/sign-in" data-testid="nav-sign-in">
+                  {t('nav.signIn')}
+                </NavLink>
+              </li>
+            )}
+          </ul>
           <div className="header-tools">
             <label className="visually-hidden" htmlFor="language-select">
               {t('nav.language')}

@@ -1,5 +1,6 @@
 import type { ColumnSpec, ExportView } from '../export-view.js';
 import { MessageTree } from '../tree-paths.js';
+import { labelColumns, labelValues } from './labels.js';
 
 const COLUMNS: ColumnSpec[] = [
   { name: 'id', type: 'string', nullable: false, description: 'the id of the last message of this thread' },
@@ -11,17 +12,20 @@ const COLUMNS: ColumnSpec[] = [
   { name: 'source', type: 'string', nullable: false, description: '`openfeedback`, or the dataset it was imported from' },
   { name: 'licence', type: 'string', nullable: true, description: "the imported dataset's licence (null: see each contribution's licence)" },
   { name: 'created_at', type: 'timestamp', nullable: false, description: 'when the conversation started' },
+  ...labelColumns("the thread's last answer"),
 ];
 
 /**
  * One row per thread: each path from the first message to a message without replies, so a tree
- * with a regenerated answer gives two rows that share their beginning.
+ * with a regenerated answer gives two rows that share their beginning. The label columns are those
+ * of the thread's last answer.
  */
 export const conversationsView: ExportView = {
   name: 'conversations',
   description: 'every thread of every conversation as OpenAI-style `messages`',
   columns: () => COLUMNS,
-  rows: ({ conversation, messages }) => {
+  rows: (bundle) => {
+    const { conversation, messages } = bundle;
     const tree = new MessageTree(messages);
     return tree.leaves().map((leaf) => {
       const path = tree.pathTo(leaf.id);
@@ -35,6 +39,7 @@ export const conversationsView: ExportView = {
         source: conversation.source,
         licence: conversation.licence,
         created_at: conversation.created_at,
+        ...labelValues(bundle, path.findLast((m) => m.role === 'assistant')?.id ?? null),
       };
     });
   },

@@ -1,5 +1,6 @@
 import type { Feedback } from '../../feedback.js';
 import type { ColumnSpec, ExportView } from '../export-view.js';
+import { labelColumns, labelValues } from './labels.js';
 
 const COMMON: ColumnSpec[] = [
   { name: 'id', type: 'string', nullable: false, description: 'event id' },
@@ -40,14 +41,17 @@ const KIND_FIELDS: ColumnSpec[] = [
   { name: 'count', type: 'int', nullable: true, description: 'imported aggregates: how many people the event stands for' },
 ];
 
-const COLUMNS = [...COMMON, ...KIND_FIELDS];
+const COLUMNS = [...COMMON, ...KIND_FIELDS, ...labelColumns('the message the event is about (not this event alone)')];
 
-/** Every event, one flat row each: the view for analysis (DuckDB, pandas) rather than training. */
+/**
+ * Every event, one flat row each: the view for analysis (DuckDB, pandas) rather than training; each
+ * row also carries the aggregated label of the message it is about.
+ */
 export const feedbackView: ExportView = {
   name: 'feedback',
   description: 'every feedback event, flat',
   columns: () => COLUMNS,
-  rows: ({ feedback }) => feedback.map(flatFeedback),
+  rows: (bundle) => bundle.feedback.map((f) => Object.assign(flatFeedback(f), labelValues(bundle, 'message_id' in f ? f.message_id : null))),
 };
 
 export function flatFeedback(f: Feedback): Record<string, unknown> {

@@ -58,7 +58,7 @@ export const arenaRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async
         tags: ['arena'],
         summary: 'Vote once (a, b, tie, both_bad); voting closes and the names are shown',
         description:
-          'Stored as pairwise feedback (message_id: side a’s latest answer, other_message_id: side b’s). If an answer named its own model, the vote is kept but does not count: the battle is `invalid` (`self_identified`) and the event `removed`. A second vote is a 409.',
+          'Stored as pairwise feedback (message_id: side a’s latest answer, other_message_id: side b’s). If an answer named its own model, the vote is kept but does not count: the battle is `invalid` (`self_identified`) and the event `removed`. A second vote is a 409. A vote counts towards the daily feedback cap (429 `daily_cap_reached`, with `Retry-After`); a battle left without a turn or a vote for `arenaBattleExpiryMinutes` is closed as invalid (`expired`) and answers 409 `battle_expired`.',
         params: IdParams,
         body: ArenaVoteInput,
         response: { 200: ArenaBattle, ...errors(401, 403, 404, 409, 422) },

@@ -10,6 +10,7 @@ import { errors, IdParams } from '../schemas.js';
 
 const QualityPassReport = z.object({
   prompts_fingerprinted: z.int(),
+  battles_expired: z.int(),
   contributors: z.int(),
   votes: z.int(),
   gold_answers: z.int(),
@@ -76,7 +77,7 @@ export const qualityRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asy
     {
       schema: {
         tags: ['quality'],
-        summary: 'Run the quality pass now: trust, labels, duplicate prompts, the suspicious board and the moderation queue (moderators, admins)',
+        summary: 'Run the quality pass now: trust, labels, duplicate prompts, the suspicious board, the moderation queue and the expiry of abandoned arena battles (moderators, admins)',
         description: '`serve` runs it every `qualityPassMinutes` anyway; a call while one runs waits for that one.',
         response: { 200: QualityPassReport, ...errors(401, 403) },
       },

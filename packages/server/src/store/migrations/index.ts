@@ -5,6 +5,7 @@ import * as webApp from './0003-web-app.js';
 import * as privacyAndReleases from './0004-privacy-and-releases.js';
 import * as arena from './0005-arena.js';
 import * as quality from './0006-quality.js';
+import * as judgementPages from './0007-judgement-pages.js';
 
 /** Migrations are compiled in (not read from a folder) so that the CLI and tests find them wherever they run. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-privacy-and-releases': privacyAndReleases,
   '0005-arena': arena,
   '0006-quality': quality,
+  '0007-judgement-pages': judgementPages,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,9 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { createModel, testModel } from '../../api/endpoints';
-import { keys, useCommunities, useModels } from '../../api/queries';
-import type { ModelTestResult } from '../../api/types';
+import { createModel, testModel, updateModel } from '../../api/endpoints';
+import { keys, useCommunities, useMe, useModels } from '../../api/queries';
+import type { Model, ModelTestResult } from '../../api/types';
 import { ErrorText, useErrorText } from '../../components/error-text';
 import { useNotify } from '../../components/notices';
 import { slugify } from './slugify';
@@ -13,6 +13,7 @@ export function ModelSection() {
   const { t } = useTranslation();
   const communities = useCommunities().data ?? [];
   const models = useModels().data ?? [];
+  const me = useMe().data;
   const errorText = useErrorText();
   const [results, setResults] = useState<Record<string, ModelTestResult | { failed: string } | 'testing'>>({});
 
@@ -36,6 +37,9 @@ export function ModelSection() {
               <th scope="col">{t('admin.name')}</th>
               <th scope="col">{t('chat.community')}</th>
               <th scope="col">{t('admin.endpoint')}</th>
+              <th scope="col">
+                <abbr title={t('admin.arenaWeightHint')}>{t('admin.arenaWeight')}</abbr>
+              </th>
               <th scope="col">{t('admin.connection')}</th>
             </tr>
           </thead>
@@ -51,6 +55,9 @@ export function ModelSection() {
                   </th>
                   <td>{communities.find((c) => c.id === m.community_id)?.name ?? '—'}</td>
                   <td className="break">{m.base_url ?? t('admin.poolModel')}</td>
+                  <td>
+                    <ArenaWeightField model={m} canChange={me?.roles.includes('admin') === true || me?.id === m.owner_id} />
+                  </td>
                   <td>
                     <button type="button" onClick={() => void runTest(m.id)} disabled={r === 'testing'} data-testid="model-test">
                       {t('admin.test')}
@@ -78,6 +85,59 @@ export function ModelSection() {
   );
 }
 
+/** A model's weight in its community's arena: how often it is drawn against the others (0: never). */
+function ArenaWeightField({ model, canChange }: { model: Model; canChange: boolean }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const notify = useNotify();
+  const [value, setValue] = useState(String(model.arena_weight));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const weight = Number(value);
+  const valid = value.trim() !== '' && Number.isFinite(weight) && weight >= 0 && weight <= 1000;
+  const changed = valid && weight !== model.arena_weight;
+
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!changed) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const updated = await updateModel(model.id, { arena_weight: weight });
+      await queryClient.invalidateQueries({ queryKey: keys.allModels });
+      notify(updated.arena_weight === 0 ? t('admin.arenaWeightOff', { name: updated.name }) : t('admin.arenaWeightSaved', { name: updated.name, weight: updated.arena_weight }));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!canChange) return <span data-testid="model-arena-weight-value">{model.arena_weight === 0 ? t('admin.arenaNever') : model.arena_weight}</span>;
+  return (
+    <form className="weight-form" onSubmit={(e) => void save(e)} aria-label={t('admin.arenaWeightOf', { name: model.name })}>
+      <input
+        type="number"
+        min={0}
+        max={1000}
+        step="any"
+        inputMode="decimal"
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+        aria-label={t('admin.arenaWeightOf', { name: model.name })}
+        aria-invalid={!valid}
+        disabled={busy}
+        data-testid="model-arena-weight"
+      />
+      <button type="submit" disabled={busy || !changed} data-testid="model-arena-weight-save">
+        {t('common.save')}
+      </button>
+      {valid && weight === 0 && <small className="hint">{t('admin.arenaNever')}</small>}
+      <ErrorText error={error} testId="model-arena-weight-error" />
+    </form>
+  );
+}
+
 function ModelForm() {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
@@ -93,6 +153,7 @@ function ModelForm() {
   const [apiKeyEnv, setApiKeyEnv] = useState('');
   const [licences, setLicences] = useState('');
   const [terms, setTerms] = useState('');
+  const [arenaWeight, setArenaWeight] = useState('1');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const community = communityId || communities[0]?.id || '';
@@ -111,6 +172,7 @@ function ModelForm() {
         api_key_env: pool || apiKeyEnv.trim() === '' ? null : apiKeyEnv.trim(),
         output_licences: licences.split(/[\s,;]+/).filter((l) => l !== ''),
         output_terms: terms,
+        arena_weight: Number(arenaWeight),
       });
       await queryClient.invalidateQueries({ queryKey: keys.allModels });
       void queryClient.invalidateQueries({ queryKey: keys.poolStats });
@@ -210,6 +272,13 @@ function ModelForm() {
           <input value={terms} maxLength={2000} onChange={(e) => setTerms(e.target.value)} data-testid="model-terms" />
         </label>
       </div>
+      <label className="field">
+        <span>{t('admin.arenaWeight')}</span>
+        <input type="number" required min={0} max={1000} step="any" inputMode="decimal" value={arenaWeight} onChange={(e) => setArenaWeight(e.target.value)} aria-describedby="arena-weight-hint" data-testid="model-form-arena-weight" />
+        <small id="arena-weight-hint" className="hint">
+          {t('admin.arenaWeightHint')}
+        </small>
+      </label>
       <ErrorText error={error} testId="model-error" />
       <button type="submit" className="primary" disabled={busy} data-testid="model-submit">
         {t('admin.registerModel')}

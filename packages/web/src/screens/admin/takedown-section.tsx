@@ -118,7 +118,7 @@ function TakedownRow({ report: r, onDecided, onStale }: { report: TakedownReport
 }
 
 /** The reported message (or the whole conversation), as the plain text it is: never rendered as Markdown here. */
-function ReportedText({ report }: { report: TakedownReport }) {
+export function ReportedText({ report }: { report: Pick<TakedownReport, 'conversation_id' | 'message_id'> }) {
   const { t } = useTranslation();
   const conversation = useQuery({ queryKey: keys.conversation(report.conversation_id), queryFn: () => getConversation(report.conversation_id) });
   if (conversation.isPending) return <Loading />;

@@ -13,10 +13,11 @@ import { draftFrom, invalidLanguages, ProfileFields, profileUpdateFrom } from '.
 import { ConsentSection } from './consent-section';
 import { DeleteAccountSection } from './delete-account-section';
 import { FeedbackLine } from './feedback-line';
+import { QualitySection } from './quality-section';
 
 type Pending = { kind: 'conversation' | 'feedback'; id: string } | null;
 
-/** What the pool holds of mine: counts, the items with a delete each, exports, licence, withdrawal, profile. */
+/** What the pool holds of mine: counts, my quality figures, the items with a delete each, exports, licence, withdrawal, profile. */
 export default function MyDataScreen() {
   const { t, i18n } = useTranslation();
   const me = useMe().data!;
@@ -102,6 +103,8 @@ export default function MyDataScreen() {
           </>
         )}
       </section>
+
+      <QualitySection />
 
       <ConsentSection />
 
