@@ -19,11 +19,11 @@ import { insertContributor } from '../packages/server/src/store/contributor-repo
 import { insertConversationRows, insertMessages } from '../packages/server/src/store/conversation-repository.js';
 import { insertFeedback, toFeedbackRow } from '../packages/server/src/store/feedback-repository.js';
 
-const VOTES = Number(process.argv[2] ?? 100_000);
+const VOTES = 100_000;
 const MODELS = 20;
 const VOTERS = 2_000;
 
-async function fill(url: string): Promise<void> {
+async function fill(url: string, votes: number): Promise<void> {
   const store = await openStore(url, { sqliteSynchronous: 'normal' });
   await migrateToLatest(store);
   const at = '2026-11-28T00:00:00.000Z';
@@ -32,12 +32,12 @@ async function fill(url: string): Promise<void> {
   }
   const random = xoshiro128(7);
   const strength = Array.from({ length: MODELS }, () => (random() - 0.5) * 3);
-  for (let start = 0; start < VOTES; start += 500) {
+  for (let start = 0; start < votes; start += 500) {
     await store.write(async (trx) => {
       const convs = [];
       const messages = [];
       const events = [];
-      for (let c = start; c < Math.min(start + 500, VOTES); c++) {
+      for (let c = start; c < Math.min(start + 500, votes); c++) {
         // Ids in the order they were written, as the API's UUIDv7 ids are (imports' content-hash ids are not: see the README).
         const id = `c${String(c).padStart(7, '0')}`;
         const i = Math.floor(random() * MODELS);
@@ -62,27 +62,60 @@ async function fill(url: string): Promise<void> {
   await store.close();
 }
 
-async function timed<T>(label: string, run: () => Promise<T>): Promise<T> {
+async function timed<T>(label: string, run: () => Promise<T>, baseline?: number): Promise<{ result: T; seconds: number }> {
   const started = performance.now();
   const cpu = process.cpuUsage();
   const result = await run();
   const used = process.cpuUsage(cpu);
-  console.log(`${label.padEnd(44)} ${((performance.now() - started) / 1000).toFixed(2)} s (CPU ${((used.user + used.system) / 1e6).toFixed(2)} s)`);
-  return result;
+  const seconds = (performance.now() - started) / 1000;
+  const ratio = baseline === undefined ? '' : `; ratio to the baseline ${(seconds / baseline).toFixed(1)}`;
+  console.log(`${label.padEnd(44)} ${seconds.toFixed(2)} s (CPU ${((used.user + used.system) / 1e6).toFixed(2)} s)${ratio}`);
+  return { result, seconds };
 }
 
-const keep = process.env.KEEP_DB;
-const dir = keep ?? mkdtempSync(join(tmpdir(), 'openfeedback-bench-leaderboard-'));
-const url = process.argv[3] ?? join(dir, 'pool.db');
-try {
-  await timed(`filling the pool with ${VOTES.toLocaleString('en')} votes`, () => fill(url));
-  const store = await openStore(url, { sqliteSynchronous: 'normal' });
-  const ctx = createServiceContext(store, ConfigSchema.parse({ db: url, logLevel: 'silent' }));
-  const overall = await timed('leaderboard, overall, 100 bootstrap rounds', () => communityLeaderboard(ctx, LeaderboardQuery.parse({})));
-  const coding = await timed('leaderboard, coding, 100 bootstrap rounds', () => communityLeaderboard(ctx, LeaderboardQuery.parse({ category: 'coding' })));
-  await timed('agreement', () => communityAgreement(ctx, OPERATOR, {}));
-  console.log(`battles counted: ${overall.battles} overall, ${coding.battles} coding; ${overall.rows.length} models; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
-  await store.close();
-} finally {
-  if (keep === undefined) rmSync(dir, { recursive: true, force: true });
+/** The baseline: one plain query reading every pairwise vote with its two answers' models, and parsing it. */
+async function readVotesOnce(db: Awaited<ReturnType<typeof openStore>>['db']): Promise<number> {
+  const rows = await db
+    .selectFrom('feedback')
+    .innerJoin('messages', 'messages.id', 'feedback.message_id')
+    .select(['feedback.contributor_id', 'feedback.payload', 'messages.model_name'])
+    .where('feedback.kind', '=', 'pairwise')
+    .where('feedback.status', '=', 'active')
+    .execute();
+  let n = 0;
+  for (const r of rows) if ((JSON.parse(r.payload) as { outcome?: string }).outcome !== undefined) n++;
+  return n;
+}
+
+export interface LeaderboardServiceBench {
+  votes: number;
+  baselineSeconds: number;
+  overallSeconds: number;
+  codingSeconds: number;
+  agreementSeconds: number;
+}
+
+/** Fills a pool of `votes` votes (a temp SQLite file unless `url`), then times the baseline and the three reports. */
+export async function benchLeaderboardService(votes = VOTES, url?: string): Promise<LeaderboardServiceBench> {
+  const keep = process.env.KEEP_DB;
+  const dir = keep ?? mkdtempSync(join(tmpdir(), 'openfeedback-bench-leaderboard-'));
+  const target = url ?? join(dir, 'pool.db');
+  try {
+    await timed(`filling the pool with ${votes.toLocaleString('en')} votes`, () => fill(target, votes));
+    const store = await openStore(target, { sqliteSynchronous: 'normal' });
+    const ctx = createServiceContext(store, ConfigSchema.parse({ db: target, logLevel: 'silent' }));
+    const { seconds: baselineSeconds } = await timed('baseline: one query reading every vote', () => readVotesOnce(store.db));
+    const overall = await timed('leaderboard, overall, 100 bootstrap rounds', () => communityLeaderboard(ctx, LeaderboardQuery.parse({})), baselineSeconds);
+    const coding = await timed('leaderboard, coding, 100 bootstrap rounds', () => communityLeaderboard(ctx, LeaderboardQuery.parse({ category: 'coding' })), baselineSeconds);
+    const agreement = await timed('agreement', () => communityAgreement(ctx, OPERATOR, {}), baselineSeconds);
+    console.log(`battles counted: ${overall.result.battles} overall, ${coding.result.battles} coding; ${overall.result.rows.length} models`);
+    await store.close();
+    return { votes, baselineSeconds, overallSeconds: overall.seconds, codingSeconds: coding.seconds, agreementSeconds: agreement.seconds };
+  } finally {
+    if (keep === undefined) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await benchLeaderboardService(process.argv[2] === undefined ? VOTES : Number(process.argv[2]), process.argv[3]);
 }

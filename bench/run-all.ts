@@ -11,6 +11,7 @@ import { benchHttpFeedback } from './http-feedback.js';
 import { benchScrub } from './scrub.js';
 import { benchRelease } from './release.js';
 import { benchLeaderboardStats } from './leaderboard-stats.js';
+import { benchLeaderboardService } from './leaderboard-service.js';
 import type { LoadResult } from './support/load.js';
 import { sizeReport } from '../packages/web/scripts/size.mjs';
 
@@ -82,3 +83,11 @@ console.log(`| leaderboard: counting, Bradley-Terry fit, ${stats.rounds} bootstr
 console.log(`| one pass summing ${f(stats.ratings)} ratings (baseline) | ${stats.sumSeconds.toFixed(4)} | |`);
 console.log(`| Krippendorff's alpha (interval) of the same ratings | ${stats.alphaSeconds.toFixed(3)} | **${(stats.alphaSeconds / stats.sumSeconds).toFixed(1)}** |`);
 console.log('\nratios: over the baseline of the same row group. Aims: leaderboard < 2 s, alpha < 1 s.');
+
+const service = await benchLeaderboardService();
+console.log(`\n## Leaderboard and agreement from the pool (\`npx tsx bench/leaderboard-service.ts\`, SQLite, ${f(service.votes)} votes among 20 models)\n`);
+console.log('| | seconds | ratio |\n|---|---:|---:|');
+console.log(`| one query reading every vote with its answer's model, parsed (baseline) | ${service.baselineSeconds.toFixed(2)} | |`);
+console.log(`| leaderboard, overall, 100 bootstrap rounds | ${service.overallSeconds.toFixed(2)} | **${(service.overallSeconds / service.baselineSeconds).toFixed(1)}** |`);
+console.log(`| leaderboard, coding (reads every prompt) | ${service.codingSeconds.toFixed(2)} | **${(service.codingSeconds / service.baselineSeconds).toFixed(1)}** |`);
+console.log(`| agreement (every figure) | ${service.agreementSeconds.toFixed(2)} | **${(service.agreementSeconds / service.baselineSeconds).toFixed(1)}** |`);
