@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
+import { launchChromium, signInThroughForm } from './support/browser.js';
 import { Api, personViaApi, PoolFile, screenshot, type MessageRow } from './support/pool.js';
 import { startServer, type RunningServer } from './support/server.js';
 
@@ -56,14 +56,7 @@ const toTop = (page: Page, testId: string) =>
   page.getByTestId(testId).evaluate((el) => window.scrollTo({ top: el.getBoundingClientRect().top + window.scrollY - 70, behavior: 'instant' }));
 const number = async (page: Page, selector: string) => Number(((await page.locator(selector).textContent()) ?? '').replace(/\D/g, ''));
 
-async function signIn(page: Page, handle: string, password: string) {
-  await page.goto(`${server.url}/sign-in`);
-  await page.getByTestId('sign-in-form').waitFor();
-  await page.getByTestId('handle').fill(handle);
-  await page.getByTestId('password').fill(password);
-  await page.getByTestId('auth-submit').click();
-  await page.getByTestId('account-handle').filter({ hasText: `@${handle}` }).waitFor();
-}
+const signIn = (page: Page, handle: string, password: string) => signInThroughForm(page, server.url, handle, password);
 
 /** What the release row on screen says, read back from its testids. */
 async function shownRelease(page: Page, version: string) {

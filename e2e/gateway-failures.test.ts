@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAi, type FakeOpenAi } from '../packages/server/test/support/fake-openai.js';
-import { launchChromium } from './support/browser.js';
+import { launchChromium, signInThroughForm } from './support/browser.js';
 import { Api, personViaApi, PoolFile, screenshot, type MessageRow } from './support/pool.js';
 import { startServer, type RunningServer } from './support/server.js';
 
@@ -77,12 +77,7 @@ beforeAll(async () => {
   context = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB', colorScheme: 'light' });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
-  await page.goto(`${server.url}/sign-in?next=/chat`);
-  await page.getByTestId('sign-in-form').waitFor();
-  await page.getByTestId('handle').fill('carol');
-  await page.getByTestId('password').fill('carol has a long passphrase');
-  await page.getByTestId('auth-submit').click();
-  await page.waitForURL(/\/chat$/);
+  await signInThroughForm(page, server.url, 'carol', 'carol has a long passphrase', '/chat');
   await page.getByTestId('composer-text').waitFor();
 }, 90_000);
 

@@ -5,6 +5,7 @@ import { Link, useSearchParams } from 'react-router';
 import { getLeaderboard } from '../../api/endpoints';
 import { keys, useCommunities } from '../../api/queries';
 import type { LeaderboardReport, PromptCategory } from '../../api/types';
+import { CommunityLanguageFields } from '../../components/community-language-fields';
 import { ErrorText } from '../../components/error-text';
 import { PageTitle } from '../../components/layout';
 import { Loading } from '../../components/spinner';
@@ -49,7 +50,7 @@ export default function LeaderboardScreen() {
   const communities = useCommunities().data ?? [];
   const [filters, setFilters] = useFilters();
   const [mode, setMode] = useState<MatrixMode>('win_rate');
-  const ids = { community: useId(), language: useId(), category: useId(), rounds: useId() };
+  const ids = { category: useId(), rounds: useId() };
   const report = useQuery({
     queryKey: [...keys.leaderboard, filters],
     queryFn: () =>
@@ -62,8 +63,6 @@ export default function LeaderboardScreen() {
     placeholderData: keepPreviousData,
     staleTime: 60_000,
   });
-  const community = communities.find((c) => c.slug === filters.community || c.id === filters.community);
-  const languages = [...new Set([...(community ? community.languages : communities.flatMap((c) => c.languages)), ...(filters.language !== '' ? [filters.language] : [])])].sort();
   const data = report.data;
   const updating = report.isFetching && report.isPlaceholderData;
 
@@ -74,28 +73,14 @@ export default function LeaderboardScreen() {
 
       <form className="card leaderboard-filters" onSubmit={(e) => e.preventDefault()} aria-label={t('leaderboard.filters')} data-testid="leaderboard-filters">
         <div className="form-row">
-          <label className="field" htmlFor={ids.community}>
-            <span>{t('leaderboard.community')}</span>
-            <select id={ids.community} value={community?.slug ?? filters.community} onChange={(e) => setFilters({ community: e.target.value, language: '' })} data-testid="leaderboard-community">
-              <option value="">{t('leaderboard.allCommunities')}</option>
-              {communities.map((c) => (
-                <option key={c.id} value={c.slug}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field" htmlFor={ids.language}>
-            <span>{t('leaderboard.language')}</span>
-            <select id={ids.language} value={filters.language} onChange={(e) => setFilters({ language: e.target.value })} data-testid="leaderboard-language">
-              <option value="">{t('leaderboard.anyLanguage')}</option>
-              {languages.map((l) => (
-                <option key={l} value={l}>
-                  {l}
-                </option>
-              ))}
-            </select>
-          </label>
+          <CommunityLanguageFields
+            communities={communities}
+            community={filters.community}
+            language={filters.language}
+            onCommunity={(slug) => setFilters({ community: slug, language: '' })}
+            onLanguage={(language) => setFilters({ language })}
+            testIdPrefix="leaderboard"
+          />
           <label className="field" htmlFor={ids.category}>
             <span>{t('leaderboard.category')}</span>
             <select id={ids.category} value={filters.category} onChange={(e) => setFilters({ category: e.target.value as PromptCategory })} data-testid="leaderboard-category">

@@ -1,9 +1,10 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getAgreement } from '../../api/endpoints';
 import { keys, useCommunities } from '../../api/queries';
 import type { AgreementFigure } from '../../api/types';
+import { CommunityLanguageFields } from '../../components/community-language-fields';
 import { ErrorText } from '../../components/error-text';
 import { Loading } from '../../components/spinner';
 import { alphaVerdict, formatFixed } from '../../lib/chart';
@@ -25,15 +26,12 @@ export function AgreementSection() {
   const communities = useCommunities().data ?? [];
   const [community, setCommunity] = useState('');
   const [language, setLanguage] = useState('');
-  const ids = { community: useId(), language: useId() };
   const report = useQuery({
     queryKey: [...keys.agreement, community, language],
     queryFn: () => getAgreement({ ...(community !== '' ? { community } : {}), ...(language !== '' ? { language } : {}) }),
     placeholderData: keepPreviousData,
     staleTime: 60_000,
   });
-  const chosen = communities.find((c) => c.slug === community);
-  const languages = [...new Set(chosen ? chosen.languages : communities.flatMap((c) => c.languages))].sort();
   const figures = report.data?.figures ?? [];
   const showCommunity = community === '' && new Set(figures.map((f) => f.community ?? null).filter((c) => c !== null)).size > 1;
   const labelOf = (f: AgreementFigure) => {
@@ -50,36 +48,17 @@ export function AgreementSection() {
       <h2 id="agreement-heading">{t('agreement.heading')}</h2>
       <p className="hint">{t('agreement.intro')}</p>
       <form className="form-row agreement-filters" onSubmit={(e) => e.preventDefault()} aria-label={t('agreement.filters')}>
-        <label className="field" htmlFor={ids.community}>
-          <span>{t('leaderboard.community')}</span>
-          <select
-            id={ids.community}
-            value={community}
-            onChange={(e) => {
-              setCommunity(e.target.value);
-              setLanguage('');
-            }}
-            data-testid="agreement-community"
-          >
-            <option value="">{t('leaderboard.allCommunities')}</option>
-            {communities.map((c) => (
-              <option key={c.id} value={c.slug}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field" htmlFor={ids.language}>
-          <span>{t('leaderboard.language')}</span>
-          <select id={ids.language} value={language} onChange={(e) => setLanguage(e.target.value)} data-testid="agreement-language">
-            <option value="">{t('leaderboard.anyLanguage')}</option>
-            {languages.map((l) => (
-              <option key={l} value={l}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </label>
+        <CommunityLanguageFields
+          communities={communities}
+          community={community}
+          language={language}
+          onCommunity={(slug) => {
+            setCommunity(slug);
+            setLanguage('');
+          }}
+          onLanguage={setLanguage}
+          testIdPrefix="agreement"
+        />
       </form>
       {report.isPending && <Loading label={t('agreement.computing')} />}
       <ErrorText error={report.error} testId="agreement-error" />
