@@ -166,18 +166,40 @@ export function identityTerms(model: { name: string; slug: string; model_name: s
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** Between the parts of a name: any separator, or none ("Llama 3", "llama-3", "llama3"). */
+const PART_SEPARATOR = '[\\s._:/-]*';
+/** Words that say "I, the speaker, am called…" (English and Portuguese), a few words before a name. */
+const FIRST_PERSON = "(?:i am|i['’]m|my name is|my name['’]s|call me|eu sou|sou|me chamo|meu nome é)";
+/** Words that introduce a name only right before it ("as Claude", "called Sabiá"). */
+const NAMING = '(?:as|called|named|known as|como|chamad[oa])';
+const ARTICLE = '(?:(?:an?|the|o|a|um|uma)\\s+)?';
+
+/** The regular expression of a term, on word boundaries: a word ends where a letter meets a non-letter. */
+function termPattern(term: string): string {
+  const pattern = term.split(' ').map(escape).join(PART_SEPARATOR);
+  const before = /^\p{N}/u.test(term) ? '(?<!\\p{N})' : '(?<!\\p{L})';
+  const after = /\p{N}$/u.test(term) ? '(?!\\p{N})' : '(?!\\p{L})';
+  return `${before}${pattern}${after}`;
+}
+
 /**
- * Whether a text names one of `terms` (identityTerms): case-insensitive, on word boundaries, with
- * any separator (or none) between the parts of a name ("Llama 3", "llama-3" and "llama3" alike).
+ * Whether a text names one of `terms` (identityTerms), case-insensitive. A name of several parts
+ * ("llama 3 8 b", "gpt 4 o mini") counts wherever it appears, with any separator (or none) between
+ * its parts. A single word, which may also be an ordinary word ("sonnet", "pool", "sabiá", "mistral"),
+ * counts only where it is used as a model's name: with a version right after it ("llama3", "GPT-4"),
+ * a few words after "I am" / "my name is" / "sou" ("I'm Claude", "Sou o Sabiá"), right after "as" /
+ * "called" ("as Claude"), or before "here" ("Claude here!"). So "write a sonnet" or "the pool is
+ * 25 m long" void no vote, while "I am Claude 3.5 Sonnet" does.
  * @example namesItself('I am Llama 3, a model by Meta.', identityTerms({ name: 'Llama', slug: 'llama', model_name: 'llama3:8b' })) // true
  */
 export function namesItself(text: string, terms: readonly string[]): boolean {
   const lower = text.toLowerCase();
   return terms.some((term) => {
-    const pattern = term.split(' ').map(escape).join('[\\s._:/-]*');
-    // A word ends where a letter meets a non-letter: "llama" is named in "llama3", not in "llamas".
-    const before = /^\p{N}/u.test(term) ? '(?<!\\p{N})' : '(?<!\\p{L})';
-    const after = /\p{N}$/u.test(term) ? '(?!\\p{N})' : '(?!\\p{L})';
-    return new RegExp(`${before}${pattern}${after}`, 'u').test(lower);
+    const name = termPattern(term);
+    if (term.includes(' ')) return new RegExp(name, 'u').test(lower);
+    const versioned = `${name.replace(/\(\?!\\p\{[LN]\}\)$/u, '')}${PART_SEPARATOR}\\p{N}`;
+    const introduced = `(?<!\\p{L})(?:${FIRST_PERSON}(?:[\\s,:;()"“”'‘’-]+[\\p{L}\\p{N}.'’-]+){0,3}?|${NAMING}\\s+${ARTICLE}[("“'‘]?)[\\s,:;()"“”'‘’-]*${name}`;
+    const signed = `${name}[\\s,!]+here(?!\\p{L})`;
+    return new RegExp(`${versioned}|${introduced}|${signed}`, 'u').test(lower);
   });
 }

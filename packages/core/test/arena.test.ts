@@ -69,6 +69,27 @@ describe('namesItself', () => {
     expect(namesItself('I am Claude.', llama)).toBe(false);
   });
 
+  it('counts a single word of a name only where it is used as a name, not as an ordinary word', () => {
+    const pool = identityTerms({ name: 'Pool model (Rivers)', slug: 'pool-rivers', model_name: 'pool' });
+    const mistral = identityTerms({ name: 'Mistral', slug: 'mistral', model_name: 'mistral' });
+    // Ordinary words: no vote is voided for answering the question asked.
+    expect(namesItself('Here is a sonnet about the sea: fourteen lines, as you asked.', claude)).toBe(false);
+    expect(namesItself('The pool is 25 m long, so four lengths make 100 m.', pool)).toBe(false);
+    expect(namesItself('O sabiá canta na palmeira.', sabia)).toBe(false);
+    expect(namesItself('The mistral is a cold wind that blows through the Rhône valley.', mistral)).toBe(false);
+    expect(namesItself('I am happy to write a sonnet for you.', claude)).toBe(false);
+    // Used as a name: after "I am", "call me", "sou", "as"; before "here"; with a version.
+    expect(namesItself("I'm Claude, an AI assistant made by Anthropic.", claude)).toBe(true);
+    expect(namesItself('You can call me Sonnet.', claude)).toBe(true);
+    expect(namesItself('I am the pool model of this community.', pool)).toBe(true);
+    expect(namesItself('Eu sou o Sabiá e posso ajudar.', sabia)).toBe(true);
+    expect(namesItself('Answering as Mistral: the capital is Paris.', mistral)).toBe(true);
+    expect(namesItself('Mistral here, happy to help.', mistral)).toBe(true);
+    expect(namesItself('This answer was written by Mistral 7B.', mistral)).toBe(true);
+    // A whole name of several parts counts anywhere.
+    expect(namesItself('Answer generated with Claude 3.5 Sonnet.', claude)).toBe(true);
+  });
+
   it('takes the family words, not sizes or tunings, from the names', () => {
     expect(llama).toContain('llama');
     expect(gpt).toContain('gpt');
