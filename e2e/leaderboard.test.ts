@@ -244,6 +244,21 @@ describe('the leaderboard, in the browser', () => {
     expect(coding.battles).toBeLessThan(BATTLES);
   });
 
+  it('anchors the scale on a chosen model: that model at 1,000 and the others against it, the gaps unchanged', async () => {
+    const page = await pageOf(null);
+    const plain = await openLeaderboard(page, '?community=rivers');
+    await page.locator('.leaderboard-options summary').click();
+    const response = page.waitForResponse((r) => r.url().includes('/v1/leaderboard') && r.url().includes('anchor=osprey-model'));
+    await page.getByTestId('leaderboard-anchor').selectOption('osprey-model');
+    const anchored = (await (await response).json()) as LeaderboardBody;
+    await page.waitForURL(/anchor=osprey-model/);
+    const rating = (body: LeaderboardBody, slug: string) => body.rows.find((r) => r.model.slug === slug)!.rating;
+    expect(rating(anchored, 'osprey-model')).toBeCloseTo(1000, 6);
+    expect(rating(anchored, 'heron-model') - rating(anchored, 'osprey-model')).toBeCloseTo(rating(plain, 'heron-model') - rating(plain, 'osprey-model'), 6);
+    const osprey = page.locator('[data-testid="leaderboard-row"][data-model-slug="osprey-model"] [data-testid="leaderboard-rating"]');
+    await expect.poll(() => osprey.textContent()).toContain('1,000');
+  });
+
   it('reads well in dark mode and on a phone, with no sideways scrolling of the page', async () => {
     const dark = await pageOf(null, { colorScheme: 'dark' });
     await openLeaderboard(dark, '?community=rivers');

@@ -27,6 +27,8 @@ function useFilters() {
     language: params.get('language') ?? '',
     category: (CATEGORIES as readonly string[]).includes(category ?? '') ? (category as PromptCategory) : 'overall',
     bootstrap: Number.isInteger(rounds) && rounds >= 0 && rounds <= 1000 ? rounds : DEFAULT_ROUNDS,
+    /** A model (slug, or key for an imported name) whose rating is fixed at 1000; '' for the mean at 1000. */
+    anchor: params.get('anchor') ?? '',
   };
   const set = (patch: Partial<typeof filters>) => {
     const next = { ...filters, ...patch };
@@ -35,6 +37,7 @@ function useFilters() {
     if (next.language !== '') out.set('language', next.language);
     if (next.category !== 'overall') out.set('category', next.category);
     if (next.bootstrap !== DEFAULT_ROUNDS) out.set('bootstrap', String(next.bootstrap));
+    if (next.anchor !== '') out.set('anchor', next.anchor);
     setParams(out, { replace: true, state: { keepFocus: true } });
   };
   return [filters, set] as const;
@@ -50,7 +53,7 @@ export default function LeaderboardScreen() {
   const communities = useCommunities().data ?? [];
   const [filters, setFilters] = useFilters();
   const [mode, setMode] = useState<MatrixMode>('win_rate');
-  const ids = { category: useId(), rounds: useId() };
+  const ids = { category: useId(), rounds: useId(), anchor: useId() };
   const report = useQuery({
     queryKey: [...keys.leaderboard, filters],
     queryFn: () =>
@@ -59,11 +62,15 @@ export default function LeaderboardScreen() {
         ...(filters.language !== '' ? { language: filters.language } : {}),
         category: filters.category,
         bootstrap: filters.bootstrap,
+        ...(filters.anchor !== '' ? { anchor: filters.anchor } : {}),
       }),
     placeholderData: keepPreviousData,
     staleTime: 60_000,
   });
   const data = report.data;
+  // The models of the last report, and the chosen anchor even before a report names it.
+  const anchors = [...(data?.rows ?? []).map((r) => ({ value: r.model.slug ?? r.model.key, name: r.model.name }))];
+  if (filters.anchor !== '' && !anchors.some((a) => a.value === filters.anchor)) anchors.push({ value: filters.anchor, name: filters.anchor });
   const updating = report.isFetching && report.isPlaceholderData;
 
   return (
@@ -77,7 +84,7 @@ export default function LeaderboardScreen() {
             communities={communities}
             community={filters.community}
             language={filters.language}
-            onCommunity={(slug) => setFilters({ community: slug, language: '' })}
+            onCommunity={(slug) => setFilters({ community: slug, language: '', anchor: '' })}
             onLanguage={(language) => setFilters({ language })}
             testIdPrefix="leaderboard"
           />
@@ -105,6 +112,20 @@ export default function LeaderboardScreen() {
             </select>
             <small id={`${ids.rounds}-hint`} className="hint">
               {t('leaderboard.bootstrapHint')}
+            </small>
+          </label>
+          <label className="field" htmlFor={ids.anchor}>
+            <span>{t('leaderboard.anchor')}</span>
+            <select id={ids.anchor} value={filters.anchor} onChange={(e) => setFilters({ anchor: e.target.value })} aria-describedby={`${ids.anchor}-hint`} data-testid="leaderboard-anchor">
+              <option value="">{t('leaderboard.noAnchor')}</option>
+              {anchors.map((m) => (
+                <option key={m.value} value={m.value}>
+                  {m.name}
+                </option>
+              ))}
+            </select>
+            <small id={`${ids.anchor}-hint`} className="hint">
+              {t('leaderboard.anchorHint')}
             </small>
           </label>
         </details>
