@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom, type ArenaEvent, type ArenaSide } from '@openfeedback/core';
 import { TEST_DATABASES } from './support/databases.js';
+import { postEventStream } from './support/event-stream.js';
 import { startFakeOpenAi, type FakeOpenAi } from './support/fake-openai.js';
 import { createTestApp, grantRoles, signUp, signUpAdmin, type Actor, type TestApp } from './support/test-app.js';
 
@@ -33,36 +34,8 @@ describe.each(TEST_DATABASES)('the blind arena on $name', (database) => {
   const models: Record<'A' | 'B' | 'pool', { id: string; slug: string; name: string; model_name: string }> = {} as never;
   const db = () => t.ctx.store.db;
 
-  async function post(url: string, body: object, actor: Actor = person, options: { stopAfterTokens?: number } = {}): Promise<Battle> {
-    const stop = new AbortController();
-    const res = await fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: actor.cookie }, body: JSON.stringify(body), signal: stop.signal });
-    if (!res.headers.get('content-type')?.startsWith('text/event-stream')) return { status: res.status, raw: '', events: [], json: await res.json() };
-    let raw = '';
-    let buffer = '';
-    const events: ArenaEvent[] = [];
-    const decoder = new TextDecoder();
-    let tokens = 0;
-    try {
-      for await (const chunk of res.body!) {
-        const text = decoder.decode(chunk as Uint8Array, { stream: true });
-        raw += text;
-        buffer += text;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) !== -1) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = block.split('\n').find((l) => l.startsWith('data: '));
-          if (data === undefined) continue;
-          const event = JSON.parse(data.slice(6)) as ArenaEvent;
-          events.push(event);
-          if (event.type === 'token' && ++tokens === options.stopAfterTokens) stop.abort();
-        }
-      }
-    } catch (e) {
-      if (!stop.signal.aborted) throw e;
-    }
-    return { status: res.status, raw, events };
-  }
+  const post = (url: string, body: object, actor: Actor = person, options: { stopAfterTokens?: number } = {}): Promise<Battle> =>
+    postEventStream<ArenaEvent>(`${base}${url}`, body, actor.cookie, options);
 
   const battleRow = (id: string) => db().selectFrom('arena_battles').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const startOf = (b: Battle) => b.events.find((e) => e.type === 'start') as Extract<ArenaEvent, { type: 'start' }>;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatEvent } from '@openfeedback/core';
 import { SQLITE_TEST_DATABASE } from './support/databases.js';
+import { postEventStream } from './support/event-stream.js';
 import { startFakeOpenAi, type FakeOpenAi } from './support/fake-openai.js';
 import { createTestApp, signUp, signUpAdmin, type Actor, type TestApp } from './support/test-app.js';
 
@@ -16,33 +17,7 @@ let person: Actor;
 let modelId: string;
 const models: Record<string, string> = {};
 
-async function chat(body: object, options: { stopAfterTokens?: number; cookie?: string } = {}): Promise<{ status: number; events: ChatEvent[]; json?: any }> {
-  const stop = new AbortController();
-  const res = await fetch(`${base}/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: options.cookie ?? person.cookie }, body: JSON.stringify(body), signal: stop.signal });
-  if (!res.headers.get('content-type')?.startsWith('text/event-stream')) return { status: res.status, events: [], json: await res.json() };
-  const events: ChatEvent[] = [];
-  let buffer = '';
-  let tokens = 0;
-  const decoder = new TextDecoder();
-  try {
-    for await (const chunk of res.body!) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) !== -1) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = block.split('\n').find((l) => l.startsWith('data: '));
-        if (data === undefined) continue;
-        const event = JSON.parse(data.slice(6)) as ChatEvent;
-        events.push(event);
-        if (event.type === 'token' && ++tokens === options.stopAfterTokens) stop.abort();
-      }
-    }
-  } catch (e) {
-    if (!stop.signal.aborted) throw e;
-  }
-  return { status: res.status, events };
-}
+const chat = (body: object, options: { stopAfterTokens?: number; cookie?: string } = {}) => postEventStream<ChatEvent>(`${base}/v1/chat`, body, options.cookie ?? person.cookie, options);
 
 const count = async (table: 'messages' | 'feedback' | 'conversations') => Number((await t.ctx.store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 const answersTo = (userMessageId: string) => t.ctx.store.db.selectFrom('messages').selectAll().where('parent_id', '=', userMessageId).execute();
