@@ -21,3 +21,4 @@ export * from './quality/index.js';
 export * from './statistics/index.js';
 export * from './leaderboard-report.js';
 export * from './prompt-category.js';
+export * from './quality-report.js';

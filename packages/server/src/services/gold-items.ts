@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { GoldExpectation, Id } from '@openfeedback/core';
+import { GoldExpectation, GoldItem, GoldItemInput } from '@openfeedback/core';
 import { AppError } from '../errors.js';
 import { findMessages } from '../store/conversation-repository.js';
 import { findGoldItemByMessage, goldAnswerCounts, insertGoldItem, listGoldItems as listGoldRows } from '../store/gold-repository.js';
@@ -10,26 +9,6 @@ import { timestamp, type ServiceContext } from './context.js';
 import { decodeCursor, toPage } from './listing.js';
 import { requireModerator, type Principal } from './principal.js';
 
-export const GoldItemInput = z.strictObject({
-  /** The answer (an assistant message) whose verdict is known. Its conversation is served in the queue. */
-  message_id: Id,
-  expected: GoldExpectation,
-  note: z.string().trim().min(1).max(2000).optional(),
-});
-export type GoldItemInput = z.infer<typeof GoldItemInput>;
-
-export const GoldItem = z.object({
-  id: Id,
-  conversation_id: Id,
-  message_id: Id,
-  expected: GoldExpectation,
-  note: z.string().nullable(),
-  created_by: z.string().nullable(),
-  created_at: z.string(),
-  /** People who have judged it so far (thumbs or rating). */
-  answers: z.int(),
-});
-export type GoldItem = z.infer<typeof GoldItem>;
 
 const toGoldItem = (r: GoldItemTable, answers: number): GoldItem => ({
   id: r.id,

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { Id } from '@openfeedback/core';
+import { ModerationItem, ModerationSignal, ModerationDecision } from '@openfeedback/core';
 import { AppError, notFound } from '../errors.js';
 import { decideModerationItem as recordDecision, findModerationItem, flagReasons, listModerationItems, raiseModerationItem } from '../store/moderation-repository.js';
 import { restrictContributor } from '../store/quality-repository.js';
@@ -13,36 +12,6 @@ import { forgetPoolIndexes } from './pool-model.js';
 import { requireModerator, requireRole, requireScope, type Principal } from './principal.js';
 import { layTombstones } from './tombstones.js';
 
-/** Why an item is in the queue: others flagged it, or a signal of the quality pass fired on an account. */
-export const ModerationSignal = z.enum(['flag', 'against_consensus', 'gold_failures', 'one_sided', 'cross_account_duplicates', 'repeated_prompts']);
-export type ModerationSignal = z.infer<typeof ModerationSignal>;
-
-export const ModerationStatus = z.enum(['open', 'dismissed', 'removed', 'restricted']);
-
-export const ModerationItem = z.object({
-  id: Id,
-  subject: z.enum(['conversation', 'account']),
-  signal: ModerationSignal,
-  /** The account concerned: the suspicious one, or the author of the flagged conversation. */
-  contributor_id: Id.nullable(),
-  conversation_id: Id.nullable(),
-  message_id: Id.nullable(),
-  /** What raised it, with the numbers (for flags: the reasons, counted now). */
-  evidence: z.record(z.string(), z.unknown()),
-  status: ModerationStatus,
-  created_at: z.string(),
-  decided_at: z.string().nullable(),
-  decided_by: z.string().nullable(),
-  decision_reason: z.string().nullable(),
-});
-export type ModerationItem = z.infer<typeof ModerationItem>;
-
-export const ModerationDecision = z.strictObject({
-  /** dismiss: nothing wrong; remove_content: the flagged content (or the account's duplicated prompts, or its votes) leaves the pool; restrict_account: its votes weigh nothing and the queue serves it no more. */
-  decision: z.enum(['dismiss', 'remove_content', 'restrict_account']),
-  reason: z.string().trim().min(1, 'a decision is logged with its reason').max(2000),
-});
-export type ModerationDecision = z.infer<typeof ModerationDecision>;
 
 const REVIEWERS = ['reviewer', 'moderator', 'admin'] as const;
 const STATUS_OF = { dismiss: 'dismissed', remove_content: 'removed', restrict_account: 'restricted' } as const;

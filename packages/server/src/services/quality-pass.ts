@@ -11,7 +11,9 @@ import {
   type GoldAnswer,
   type GoldExpectation,
   type JudgementVote,
+  type ModerationSignal,
   type Provenance,
+  type QualityPassReport,
 } from '@openfeedback/core';
 import { allGoldItems } from '../store/gold-repository.js';
 import { parseJson } from '../store/json-column.js';
@@ -19,25 +21,9 @@ import { flagsReceived, judgementEvents, qualityContributorIds, restrictedContri
 import type { ContributorQualityTable } from '../store/schema.js';
 import { expireStaleBattles } from './arena-expiry.js';
 import { timestamp, type ServiceContext } from './context.js';
-import { raiseAccountSignal, type ModerationSignal } from './moderation-queue.js';
+import { raiseAccountSignal } from './moderation-queue.js';
 import { findDuplicatePrompts, fingerprintNewPrompts, type AccountDuplicates } from './prompt-duplicates.js';
 
-export interface QualityPassReport {
-  prompts_fingerprinted: number;
-  /** Arena battles left open too long (`arenaBattleExpiryMinutes`), closed as invalid (`expired`). */
-  battles_expired: number;
-  /** People whose figures were computed. */
-  contributors: number;
-  votes: number;
-  gold_answers: number;
-  items_labelled: number;
-  /** The typical agreement with the others' consensus, which the binomial test expects. */
-  agreement_rate: number;
-  against_consensus: number;
-  moderation_items_raised: number;
-  computed_at: string;
-  duration_ms: number;
-}
 
 /** The signals that put an account in the moderation queue (flags queue conversations themselves). */
 const QUEUED_SIGNALS: readonly ModerationSignal[] = ['against_consensus', 'gold_failures', 'cross_account_duplicates', 'one_sided', 'repeated_prompts'];

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { Id } from '@openfeedback/core';
+import { MyQuality, ConversationLabels, SuspiciousAccount } from '@openfeedback/core';
 import { AppError, notFound } from '../errors.js';
 import { findConversation, listMessages } from '../store/conversation-repository.js';
 import { findQuality, listSuspicious } from '../store/quality-repository.js';
@@ -9,20 +8,6 @@ import type { ServiceContext } from './context.js';
 import { remainingDailyFeedback } from './daily-cap.js';
 import { requireModerator, requireRole, requireScope, type Principal } from './principal.js';
 
-export const MyQuality = z.object({
-  contributor_id: Id,
-  /** 0…1: how much your votes count (new accounts start low and rise with gold items and agreement). */
-  trust: z.number(),
-  gold: z.object({ answers: z.int(), correct: z.int(), accuracy: z.number().nullable() }),
-  /** Your votes on answers that others also judged, and how often you agreed with their consensus. */
-  consensus: z.object({ votes: z.int(), agreements: z.int(), agreement_rate: z.number().nullable() }),
-  votes: z.object({ up: z.int(), down: z.int() }),
-  daily_feedback: z.object({ cap: z.int().nullable(), remaining: z.int().nullable() }),
-  restricted: z.boolean(),
-  /** When these figures were last computed; null: not yet (a quality pass runs every few minutes). */
-  computed_at: z.string().nullable(),
-});
-export type MyQuality = z.infer<typeof MyQuality>;
 
 /** The caller's own quality figures: nobody else's (moderators see those on the suspicious board). */
 export async function myQuality(ctx: ServiceContext, principal: Principal): Promise<MyQuality> {
@@ -49,20 +34,6 @@ export async function qualityFiguresOf(ctx: ServiceContext, contributorId: strin
   };
 }
 
-export const AnswerLabel = z.object({
-  message_id: Id,
-  model_id: Id.nullable(),
-  /** The trust-weighted verdict on the answer (thumbs, and ratings read as above or below their scale's middle); null: no votes or a tie. */
-  label: z.enum(['up', 'down']).nullable(),
-  /** 0…1: the label's weighted share with one pseudo-vote per side (few or new voters: low). */
-  confidence: z.number(),
-  votes: z.int(),
-  weights: z.object({ up: z.number(), down: z.number() }),
-  /** The plain majority, every vote counting one, for comparison. */
-  majority: z.enum(['up', 'down']).nullable(),
-});
-export const ConversationLabels = z.object({ conversation_id: Id, answers: z.array(AnswerLabel) });
-export type ConversationLabels = z.infer<typeof ConversationLabels>;
 
 /**
  * The aggregated label of each answer of a conversation: every person's latest thumbs or overall
@@ -95,32 +66,6 @@ export async function conversationLabels(ctx: ServiceContext, principal: Princip
   };
 }
 
-export const SuspiciousAccount = z.object({
-  contributor_id: Id,
-  handle: z.string(),
-  account_created_at: z.string(),
-  /** The sum of the signals' points (see core's suspicionScore): higher is more suspicious. */
-  score: z.number(),
-  trust: z.number(),
-  restricted: z.boolean(),
-  figures: z.object({
-    gold_answers: z.int(),
-    gold_correct: z.int(),
-    consensus_votes: z.int(),
-    consensus_agreements: z.int(),
-    agreement_p: z.number().nullable(),
-    votes_up: z.int(),
-    votes_down: z.int(),
-    cross_account_duplicates: z.int(),
-    duplicate_accounts: z.int(),
-    repeated_prompts: z.int(),
-    flags_received: z.int(),
-  }),
-  /** Which signals fired, their points, in words, and the accounts and conversations behind them. */
-  evidence: z.array(z.record(z.string(), z.unknown())),
-  computed_at: z.string().nullable(),
-});
-export type SuspiciousAccount = z.infer<typeof SuspiciousAccount>;
 
 /** The most suspicious accounts, by score, with the evidence (moderators and admins). */
 export async function suspiciousAccounts(ctx: ServiceContext, principal: Principal, filter: { limit: number; min_score: number }): Promise<SuspiciousAccount[]> {

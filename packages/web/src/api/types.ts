@@ -1,6 +1,6 @@
 // Shapes the API sends and receives. Types only from @openfeedback/core (`import type`), so that no
 // schema code (zod) reaches the browser bundle; test/bundle-boundary.test.ts checks it.
-import type { Contributor, FeedbackInput, GoldExpectation } from '@openfeedback/core';
+import type { Contributor, FeedbackInput, ModerationDecision } from '@openfeedback/core';
 
 export type {
   ArenaBattle,
@@ -154,89 +154,14 @@ export interface ErasureReport {
   feedback: number;
 }
 
-/** GET /v1/me/quality: my own quality figures (nobody else's). */
-export interface MyQuality {
-  contributor_id: string;
-  /** 0…1: how much my votes count. */
-  trust: number;
-  gold: { answers: number; correct: number; accuracy: number | null };
-  consensus: { votes: number; agreements: number; agreement_rate: number | null };
-  votes: { up: number; down: number };
-  daily_feedback: { cap: number | null; remaining: number | null };
-  restricted: boolean;
-  computed_at: string | null;
-}
-
-/** Why an item is in the moderation queue. */
-export type ModerationSignal = 'flag' | 'against_consensus' | 'gold_failures' | 'one_sided' | 'cross_account_duplicates' | 'repeated_prompts';
-export type ModerationStatus = 'open' | 'dismissed' | 'removed' | 'restricted';
-export type ModerationDecisionKind = 'dismiss' | 'remove_content' | 'restrict_account';
-
-/** An item of the moderation queue (GET /v1/moderation/queue). */
-export interface ModerationItem {
-  id: string;
-  subject: 'conversation' | 'account';
-  signal: ModerationSignal;
-  contributor_id: string | null;
-  conversation_id: string | null;
-  message_id: string | null;
-  /** What raised it, with the numbers (flags: `reasons` counted now; account signals: `detail`, `points`, `conversation_ids`…). */
-  evidence: Record<string, unknown>;
-  status: ModerationStatus;
-  created_at: string;
-  decided_at: string | null;
-  decided_by: string | null;
-  decision_reason: string | null;
-}
-
-/** A line of the board of suspicious accounts (GET /v1/moderation/suspicious). */
-export interface SuspiciousAccount {
-  contributor_id: string;
-  handle: string;
-  account_created_at: string;
-  score: number;
-  trust: number;
-  restricted: boolean;
-  figures: {
-    gold_answers: number;
-    gold_correct: number;
-    consensus_votes: number;
-    consensus_agreements: number;
-    agreement_p: number | null;
-    votes_up: number;
-    votes_down: number;
-    cross_account_duplicates: number;
-    duplicate_accounts: number;
-    repeated_prompts: number;
-    flags_received: number;
-  };
-  /** Which signals fired: `{ signal, points, detail, … }`. */
-  evidence: Record<string, unknown>[];
-  computed_at: string | null;
-}
-
-/** An answer whose verdict is known, mixed into the queue to measure raters (GET/POST /v1/gold-items). */
-export interface GoldItem {
-  id: string;
-  conversation_id: string;
-  message_id: string;
-  expected: GoldExpectation;
-  note: string | null;
-  created_by: string | null;
-  created_at: string;
-  answers: number;
-}
-
-/** POST /v1/quality/pass */
-export interface QualityPassReport {
-  prompts_fingerprinted: number;
-  contributors: number;
-  votes: number;
-  gold_answers: number;
-  items_labelled: number;
-  agreement_rate: number;
-  against_consensus: number;
-  moderation_items_raised: number;
-  computed_at: string;
-  duration_ms: number;
-}
+/** Quality control on the wire (core's shapes): my figures, the moderation queue, the board, gold items, a pass. */
+export type {
+  GoldItem,
+  ModerationItem,
+  ModerationSignal,
+  ModerationStatus,
+  MyQuality,
+  QualityPassReport,
+  SuspiciousAccount,
+} from '@openfeedback/core';
+export type ModerationDecisionKind = ModerationDecision['decision'];

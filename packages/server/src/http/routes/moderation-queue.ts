@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../../services/context.js';
-import { decideModeration, listModerationQueue, ModerationDecision, ModerationItem, ModerationStatus } from '../../services/moderation-queue.js';
-import { SuspiciousAccount, suspiciousAccounts } from '../../services/quality.js';
+import { ModerationDecision, ModerationItem, ModerationStatus, SuspiciousAccount } from '@openfeedback/core';
+import { decideModeration, listModerationQueue } from '../../services/moderation-queue.js';
+import { suspiciousAccounts } from '../../services/quality.js';
 import { principalOf } from '../authenticate.js';
 import { errors, IdParams } from '../schemas.js';
 

@@ -1,26 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../../services/context.js';
-import { createGoldItem, GoldItem, GoldItemInput, listGoldItems } from '../../services/gold-items.js';
-import { ConversationLabels, conversationLabels, MyQuality, myQuality } from '../../services/quality.js';
+import { ConversationLabels, GoldItem, GoldItemInput, MyQuality, QualityPassReport } from '@openfeedback/core';
+import { createGoldItem, listGoldItems } from '../../services/gold-items.js';
+import { conversationLabels, myQuality } from '../../services/quality.js';
 import { runQualityPass } from '../../services/quality-pass.js';
 import { requireModerator } from '../../services/principal.js';
 import { principalOf } from '../authenticate.js';
 import { errors, IdParams } from '../schemas.js';
 
-const QualityPassReport = z.object({
-  prompts_fingerprinted: z.int(),
-  battles_expired: z.int(),
-  contributors: z.int(),
-  votes: z.int(),
-  gold_answers: z.int(),
-  items_labelled: z.int(),
-  agreement_rate: z.number(),
-  against_consensus: z.int(),
-  moderation_items_raised: z.int(),
-  computed_at: z.string(),
-  duration_ms: z.int(),
-});
 
 export const qualityRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
   app.get(
