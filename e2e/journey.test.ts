@@ -131,8 +131,9 @@ describe('the journey of a contributor, in the browser', () => {
   });
 
   it('chats: the answer streams in token by token, then is stored whole', async () => {
-    expect(await page.getByTestId('community-select').inputValue()).toBe(communityId);
-    expect(await page.getByTestId('model-select').inputValue()).toBe(modelId);
+    // The communities and their models load after the page: wait for the selects to be filled.
+    await expect.poll(() => page.getByTestId('community-select').inputValue()).toBe(communityId);
+    await expect.poll(() => page.getByTestId('model-select').inputValue()).toBe(modelId);
     expect(await page.getByTestId('record-toggle').getAttribute('data-recording')).toBe('true');
     // Every text the answer shows while it is being written.
     await page.evaluate(() => {

@@ -10,6 +10,7 @@ import { scrubCommand } from './commands/scrub.js';
 import { statsCommand } from './commands/stats.js';
 import { leaderboardCommand } from './commands/leaderboard.js';
 import { agreementCommand } from './commands/agreement.js';
+import { modelsCommand } from './commands/models.js';
 
 export function buildProgram(): Command {
   const program = new Command('openfeedback')
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   program.addCommand(statsCommand());
   program.addCommand(leaderboardCommand());
   program.addCommand(agreementCommand());
+  program.addCommand(modelsCommand());
   program.addCommand(importCommand());
   program.addCommand(exportCommand());
   program.addCommand(releaseCommand());

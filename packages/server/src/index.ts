@@ -18,3 +18,5 @@ export { verifyRelease, ReleasePublishError } from './releases/publish-release.j
 export { readAuditLog } from './services/audit.js';
 export { communityLeaderboard } from './services/leaderboard.js';
 export { communityAgreement } from './services/agreement.js';
+export { listModels, updateModel } from './services/models.js';
+export { listCommunities } from './services/communities.js';

@@ -125,8 +125,8 @@ interface Sent {
 }
 
 /**
- * CONCURRENCY workers POST feedback back to back; after LOAD_MS the server gets SIGKILL while they
- * wait for answers. No request is started after the kill.
+ * CONCURRENCY workers POST feedback back to back; after LOAD_MS (and once more than CONCURRENCY
+ * writes were acknowledged) the server gets SIGKILL while they wait for answers. No request is started after the kill.
  */
 async function streamThenKill(server: Server, apiKey: string, make: (n: number) => { input: Record<string, unknown>; key?: string }) {
   const sent: Sent[] = [];
@@ -152,6 +152,9 @@ async function streamThenKill(server: Server, apiKey: string, make: (n: number) 
   const workers = Array.from({ length: CONCURRENCY }, worker);
   const loadMs = randomInt(LOAD_MS.min, LOAD_MS.max);
   await new Promise((r) => setTimeout(r, loadMs));
+  // On a loaded machine the server may still be warming up: the kill must land mid-stream, after
+  // more than one round of acknowledged writes (expectKilledMidStream), so wait for them (≤ 10 s).
+  for (let waited = 0; sent.filter((x) => x.ack !== undefined).length <= CONCURRENCY && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
   stopping = true;
   const inFlightAtKill = inFlight;
   server.child.kill('SIGKILL');
