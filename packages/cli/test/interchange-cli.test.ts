@@ -1,26 +1,18 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from './run-command.js';
 
 /** `openfeedback import` and `export`, run as a user runs them, on a temp SQLite pool. */
-const BIN = fileURLToPath(new URL('../bin/openfeedback.js', import.meta.url));
 const SHAREGPT = fileURLToPath(new URL('../../../../shared/data/sharegpt/dummy_conversation.json', import.meta.url));
 
 let root: string;
 let db: string;
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OPENFEEDBACK_')));
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: root, env, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runCommand(args, root, { maxBuffer: 64 * 1024 * 1024 });
 
 const fileConversations = JSON.parse(readFileSync(SHAREGPT, 'utf8')) as { id: string; conversations: unknown[] }[];
 

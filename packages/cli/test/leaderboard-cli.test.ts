@@ -1,30 +1,21 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from './run-command.js';
 import { AgreementReport, LeaderboardReport, leaderboard, seededRandom, type BattleOutcome } from '@openfeedback/core';
 
 /**
  * `openfeedback leaderboard` and `agreement`, run as a user runs them, on a temp SQLite pool filled
  * by `openfeedback import arena` with battles between three models of known strength.
  */
-const BIN = fileURLToPath(new URL('../bin/openfeedback.js', import.meta.url));
 const STRENGTH: Record<string, number> = { 'alpha-7b': 1.2, 'beta-7b': 0.2, 'gamma-7b': -1.2 };
 
 let root: string;
 let db: string;
 const battles: BattleOutcome[] = [];
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OPENFEEDBACK_')));
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: root, env, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runCommand(args, root);
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'openfeedback-leaderboard-cli-'));

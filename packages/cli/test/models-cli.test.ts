@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from './run-command.js';
 import type { Model } from '@openfeedback/core';
 import { ConfigSchema, createAdmin, createServiceContext, migrateToLatest, openStore } from '@openfeedback/server';
 import { createCommunity } from '../../server/src/services/communities.js';
@@ -13,19 +12,11 @@ import { createModel } from '../../server/src/services/models.js';
  * `openfeedback models list|update`, run as an operator runs it, on a temp SQLite pool with one
  * community and two registered models.
  */
-const BIN = fileURLToPath(new URL('../bin/openfeedback.js', import.meta.url));
 
 let root: string;
 let db: string;
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OPENFEEDBACK_')));
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: root, env, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runCommand(args, root);
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'openfeedback-models-cli-'));
