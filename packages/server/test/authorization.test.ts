@@ -273,6 +273,26 @@ function everyone(status: number | Outcome): Record<Caller, number | Outcome> {
   return { ...all, revokedKey: 401 };
 }
 
+/**
+ * Read like a private contribution: its author (by session or a key with the `read` scope) and the
+ * pool's readers (reviewers, moderators, admins); anyone else is told it does not exist.
+ */
+const PRIVATE_READ: Record<Caller, number> = {
+  anonymous: 401,
+  owner: 200,
+  other: 404,
+  reviewer: 200,
+  moderator: 200,
+  trainer: 404,
+  otherTrainer: 404,
+  admin: 200,
+  ownerReadKey: 200,
+  ownerWriteKey: 403, // no `read` scope
+  trainerKey: 404,
+  adminKey: 200,
+  revokedKey: 401,
+};
+
 /** Sessions only: every signed-in person may, no API key may (even the admin's all-scopes key). */
 function sessionsOnly(status: number): Record<Caller, number> {
   const out = Object.fromEntries(CALLERS.map((c) => [c, SESSION_CALLERS.includes(c) ? status : 403])) as Record<Caller, number>;
@@ -624,21 +644,7 @@ const ROUTES: RouteSpec[] = [
   {
     route: 'GET /v1/conversations/:id',
     request: () => ({ url: `/v1/conversations/${w.ownerConv.id}` }),
-    expect: {
-      anonymous: 401,
-      owner: 200,
-      other: 404,
-      reviewer: 200,
-      moderator: 200,
-      trainer: 404,
-      otherTrainer: 404,
-      admin: 200,
-      ownerReadKey: 200,
-      ownerWriteKey: 403, // no `read` scope
-      trainerKey: 404,
-      adminKey: 200,
-      revokedKey: 401,
-    },
+    expect: PRIVATE_READ,
     verify: ({ res }) => {
       expect(res.json()).toMatchObject({ id: w.ownerConv.id, contributor_id: w.person.owner.id });
       expect(res.json().messages.map((m: { id: string }) => m.id)).toContain(w.ownerConv.answer);
@@ -739,21 +745,7 @@ const ROUTES: RouteSpec[] = [
   {
     route: 'GET /v1/feedback/:id',
     request: () => ({ url: `/v1/feedback/${w.ownerFeedback}` }),
-    expect: {
-      anonymous: 401,
-      owner: 200,
-      other: 404,
-      reviewer: 200,
-      moderator: 200,
-      trainer: 404,
-      otherTrainer: 404,
-      admin: 200,
-      ownerReadKey: 200,
-      ownerWriteKey: 403,
-      trainerKey: 404,
-      adminKey: 200,
-      revokedKey: 401,
-    },
+    expect: PRIVATE_READ,
     verify: ({ res }) => expect(res.json()).toMatchObject({ id: w.ownerFeedback, contributor_id: w.person.owner.id }),
   },
   {
@@ -839,21 +831,7 @@ const ROUTES: RouteSpec[] = [
     route: 'GET /v1/arena/battles/:id',
     // Read like a conversation: its author and the pool's readers (who see no names while it is open).
     request: async () => ({ url: `/v1/arena/battles/${await ownersBattle()}` }),
-    expect: {
-      anonymous: 401,
-      owner: 200,
-      other: 404,
-      reviewer: 200,
-      moderator: 200,
-      trainer: 404,
-      otherTrainer: 404,
-      admin: 200,
-      ownerReadKey: 200,
-      ownerWriteKey: 403, // no `read` scope
-      trainerKey: 404,
-      adminKey: 200,
-      revokedKey: 401,
-    },
+    expect: PRIVATE_READ,
     verify: async ({ res }) => expect(res.json()).toMatchObject({ id: await ownersBattle(), contributor_id: w.person.owner.id, status: 'open', model_a: null, model_b: null }),
   },
   {

@@ -4,7 +4,7 @@ import { decideModerationItem as recordDecision, findModerationItem, flagReasons
 import { restrictContributor } from '../store/quality-repository.js';
 import type { ModerationItemTable } from '../store/schema.js';
 import type { Db } from '../store/store.js';
-import { feedbackOnMessages, markRemoved, messageSubtree } from '../store/takedown-repository.js';
+import { contentRemovalSet, markRemoved, type RemovalSet } from '../store/takedown-repository.js';
 import { audit } from './audit.js';
 import { timestamp, type ServiceContext } from './context.js';
 import { decodeCursor, toPage } from './listing.js';
@@ -135,18 +135,8 @@ export async function decideModeration(ctx: ServiceContext, principal: Principal
  * What "remove content" removes: a flagged message (and what follows from it) or conversation; for
  * an account, the conversations whose prompts it duplicated, or else its votes (thumbs and ratings).
  */
-async function contentOf(trx: Db, item: ModerationItemTable) {
-  if (item.conversation_id !== null) {
-    const messages =
-      item.message_id !== null
-        ? await messageSubtree(trx, item.conversation_id, item.message_id)
-        : (await trx.selectFrom('messages').select('id').where('conversation_id', '=', item.conversation_id).execute()).map((m) => m.id);
-    const feedback =
-      item.message_id !== null
-        ? await feedbackOnMessages(trx, item.conversation_id, messages)
-        : (await trx.selectFrom('feedback').select('id').where('conversation_id', '=', item.conversation_id).execute()).map((f) => f.id);
-    return { conversations: item.message_id === null ? [item.conversation_id] : [], messages, feedback };
-  }
+async function contentOf(trx: Db, item: ModerationItemTable): Promise<RemovalSet> {
+  if (item.conversation_id !== null) return contentRemovalSet(trx, item.conversation_id, item.message_id);
   const evidence = JSON.parse(item.details) as { conversation_ids?: string[] };
   if (item.contributor_id === null) return { conversations: [], messages: [], feedback: [] };
   if (Array.isArray(evidence.conversation_ids) && evidence.conversation_ids.length > 0) {

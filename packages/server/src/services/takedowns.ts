@@ -4,7 +4,7 @@ import { AppError, notFound } from '../errors.js';
 import { findConversation, findMessages } from '../store/conversation-repository.js';
 import type { Db } from '../store/store.js';
 import type { TakedownReportTable } from '../store/schema.js';
-import { feedbackOnMessages, findTakedownReport, idPage, insertTakedownReport, listTakedownReports, markRemoved, messageSubtree, recordTakedownDecision } from '../store/takedown-repository.js';
+import { contentRemovalSet, findTakedownReport, idPage, insertTakedownReport, listTakedownReports, markRemoved, recordTakedownDecision } from '../store/takedown-repository.js';
 import { audit } from './audit.js';
 import { timestamp, type ServiceContext } from './context.js';
 import { forgetPoolIndexes } from './pool-model.js';
@@ -91,7 +91,7 @@ export async function decideTakedown(ctx: ServiceContext, principal: Principal, 
     await recordTakedownDecision(trx, id, { status, decided_at: now, decided_by: principal.contributorId, decision_reason: d.reason });
     let removed = { conversations: [] as string[], messages: [] as string[], feedback: [] as string[] };
     if (status === 'upheld') {
-      removed = await removalSet(trx, report);
+      removed = await contentRemovalSet(trx, report.conversation_id, report.message_id);
       await layTombstones(ctx, trx, removed, 'takedown');
       await markRemoved(trx, removed);
     }
@@ -106,23 +106,6 @@ export async function decideTakedown(ctx: ServiceContext, principal: Principal, 
   });
   if (decided.status === 'upheld') forgetPoolIndexes(ctx);
   return toReport(decided);
-}
-
-async function removalSet(trx: Db, report: TakedownReportTable) {
-  if (report.message_id === null) {
-    const messages = (await messageSubtreeAll(trx, report.conversation_id)).map((m) => m);
-    return { conversations: [report.conversation_id], messages, feedback: await feedbackOnMessages(trx, report.conversation_id, messages).then(async (ids) => [...new Set([...ids, ...(await allFeedbackOf(trx, report.conversation_id))])]) };
-  }
-  const messages = await messageSubtree(trx, report.conversation_id, report.message_id);
-  return { conversations: [], messages, feedback: await feedbackOnMessages(trx, report.conversation_id, messages) };
-}
-
-async function messageSubtreeAll(trx: Db, conversationId: string): Promise<string[]> {
-  return (await trx.selectFrom('messages').select('id').where('conversation_id', '=', conversationId).execute()).map((r) => r.id);
-}
-
-async function allFeedbackOf(trx: Db, conversationId: string): Promise<string[]> {
-  return (await trx.selectFrom('feedback').select('id').where('conversation_id', '=', conversationId).execute()).map((r) => r.id);
 }
 
 /** An internal id, or a release's public id found by hashing the pool's ids (reports are rare). */

@@ -37,6 +37,27 @@ export async function messageSubtree(db: Db, conversationId: string, rootId: str
   return out;
 }
 
+/** What a moderator's removal takes out of the pool. */
+export interface RemovalSet {
+  conversations: string[];
+  messages: string[];
+  feedback: string[];
+}
+
+/**
+ * What removing content takes: a message and everything that follows from it, with the feedback
+ * naming any of them; or (no message) the whole conversation with every feedback on it.
+ */
+export async function contentRemovalSet(db: Db, conversationId: string, messageId: string | null): Promise<RemovalSet> {
+  if (messageId === null) {
+    const messages = (await db.selectFrom('messages').select('id').where('conversation_id', '=', conversationId).execute()).map((m) => m.id);
+    const feedback = (await db.selectFrom('feedback').select('id').where('conversation_id', '=', conversationId).execute()).map((f) => f.id);
+    return { conversations: [conversationId], messages, feedback };
+  }
+  const messages = await messageSubtree(db, conversationId, messageId);
+  return { conversations: [], messages, feedback: await feedbackOnMessages(db, conversationId, messages) };
+}
+
 /** Marks records removed by a moderator's decision: they stay for the audit trail but leave the pool. */
 export async function markRemoved(db: Db, ids: { conversations: readonly string[]; messages: readonly string[]; feedback: readonly string[] }): Promise<void> {
   if (ids.conversations.length > 0) await db.updateTable('conversations').set({ status: 'removed' }).where('id', 'in', [...ids.conversations]).execute();
