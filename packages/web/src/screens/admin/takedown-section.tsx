@@ -1,11 +1,12 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { decideTakedown, getConversation, listTakedowns } from '../../api/endpoints';
 import { isApiError } from '../../api/http';
 import { keys } from '../../api/queries';
 import type { TakedownReport } from '../../api/types';
 import { ErrorText } from '../../components/error-text';
+import { useReasonedDecision } from '../../components/use-reasoned-decision';
 import { useNotify } from '../../components/notices';
 import { Loading } from '../../components/spinner';
 
@@ -53,27 +54,15 @@ export function TakedownSection() {
 function TakedownRow({ report: r, onDecided, onStale }: { report: TakedownReport; onDecided: (r: TakedownReport) => void; onStale: () => void }) {
   const { t, i18n } = useTranslation();
   const date = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'medium', timeStyle: 'short' });
-  const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [open, setOpen] = useState(false);
   const inputId = `takedown-reason-${r.id}`;
+  const { reason, setReason, busy, error, submit } = useReasonedDecision(
+    (decision: 'uphold' | 'reject', why: string) => decideTakedown(r.id, decision, why),
+    (value) => (value === 'uphold' ? 'uphold' : 'reject'),
+    onDecided,
+    onStale, // decided by someone else meanwhile
+  );
 
-  const submit = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const submitter = (e.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
-    const decision = submitter?.value === 'uphold' ? 'uphold' : 'reject';
-    if (reason.trim() === '') return;
-    setBusy(true);
-    setError(null);
-    try {
-      onDecided(await decideTakedown(r.id, decision, reason.trim()));
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-      if (isApiError(err, 'conflict') || isApiError(err, 'not_found')) onStale(); // decided by someone else meanwhile
-    }
-  };
 
   return (
     <li className="card takedown" data-testid="takedown-row" data-report-id={r.id} data-reason={r.reason}>

@@ -1,11 +1,11 @@
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { decideModerationItem, listModerationQueue, listSuspiciousAccounts, runQualityPass } from '../../api/endpoints';
-import { isApiError } from '../../api/http';
 import { keys } from '../../api/queries';
 import type { ModerationDecisionKind, ModerationItem, ModerationStatus } from '../../api/types';
 import { ErrorText } from '../../components/error-text';
+import { useReasonedDecision } from '../../components/use-reasoned-decision';
 import { useNotify } from '../../components/notices';
 import { Loading } from '../../components/spinner';
 import { ReportedText } from '../admin/takedown-section';
@@ -124,27 +124,15 @@ function ModerationRow({
 }) {
   const { t, i18n } = useTranslation();
   const date = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'medium', timeStyle: 'short' });
-  const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [open, setOpen] = useState(false);
   const inputId = useId();
+  const { reason, setReason, busy, error, submit } = useReasonedDecision(
+    (decision: ModerationDecisionKind, why: string) => decideModerationItem(item.id, decision, why),
+    (value) => (value ?? 'dismiss') as ModerationDecisionKind,
+    onDecided,
+    onStale,
+  );
 
-  const submit = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const submitter = (e.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
-    const decision = (submitter?.value ?? 'dismiss') as ModerationDecisionKind;
-    if (reason.trim() === '') return;
-    setBusy(true);
-    setError(null);
-    try {
-      onDecided(await decideModerationItem(item.id, decision, reason.trim()));
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-      if (isApiError(err, 'conflict') || isApiError(err, 'not_found')) onStale();
-    }
-  };
 
   return (
     <li className="card takedown" data-testid="moderation-item" data-item-id={item.id} data-signal={item.signal} data-status={item.status}>
